@@ -1,0 +1,67 @@
+# Cluster Policy Platform: every chore is one target. `make help` lists them.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test test-unit test-browser lint format check lock messages worker beat clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+install: $(STAMP)  ## create .venv and install the pinned dependencies (quick when nothing changed)
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+run: install  ## migrate an SQLite database, load the demo data and serve http://127.0.0.1:8000
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install  ## run the whole test suite (browser tests as their own run)
+	$(BIN)/python -m pytest -m "not browser"
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser
+
+test-unit: install  ## the suite without the browser tests
+	$(BIN)/python -m pytest -m "not browser"
+
+test-browser: install  ## only the browser tests (headless Chromium)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/python -m pytest -m browser
+
+lint: install  ## ruff
+	$(BIN)/ruff check .
+
+format: install  ## ruff's fixes and formatting of imports
+	$(BIN)/ruff check --fix .
+
+check: install  ## Django's checks, missing migrations, and the production deploy check
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	  ALLOWED_HOSTS=example.org CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+lock: install  ## re-pin requirements.lock from pyproject.toml
+	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+	@rm -rf *.egg-info
+
+messages: install  ## update the translation catalogues and compile them
+	$(BIN)/python manage.py makemessages -l ro -l en --no-obsolete --ignore '.venv/*' --ignore 'static/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+worker: install  ## a Celery worker (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A config worker --loglevel=INFO
+
+beat: install  ## Celery beat, which runs the outbox sweeper (needs CELERY_BROKER_URL)
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+clean:  ## remove the virtualenv, the SQLite database and caches
+	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,40 @@
+"""Production: DEBUG off, HTTPS only, secrets and services from the environment (no defaults).
+
+Works behind gunicorn serving TLS itself (--certfile/--keyfile) and behind a TLS-terminating
+proxy that sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER)."""
+
+import os
+
+os.environ["DEBUG"] = os.environ.get("DEBUG", "false")
+
+from .base import *  # noqa: F403
+from .base import STORAGES, env
+
+if DEBUG:  # noqa: F405
+    raise RuntimeError("config.settings.production must not run with DEBUG on")
+
+SECRET_KEY = env("SECRET_KEY")  # required: no default
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # required: no default
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")  # required: production runs real workers
+CELERY_TASK_ALWAYS_EAGER = False
+CACHES = {"default": env.cache("CACHE_URL", default=CELERY_BROKER_URL)}
+
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+if env.bool("TRUST_X_FORWARDED_PROTO", default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "__Host-sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken"
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+
+ADMINS = [("Operators", a) for a in env.list("ADMIN_EMAILS", default=[])]

@@ -1,0 +1,16 @@
+from django.views.generic import TemplateView
+
+
+class HomeView(TemplateView):
+    template_name = "core/home.html"
+
+
+class SectionView(TemplateView):
+    """A public section's landing page while the section's own pages are being built."""
+
+    template_name = "core/section.html"
+    title = ""
+    intro = ""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(title=self.title, intro=self.intro, **kwargs)

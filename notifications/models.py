@@ -1,0 +1,54 @@
+from django.core.mail import EmailMultiAlternatives
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class OutboxEmail(models.Model):
+    """An e-mail the platform has promised to send.
+
+    The row is saved in the same transaction as the change it reports, so a notification is
+    never lost when the broker is unreachable: a worker sends it after commit, and the periodic
+    sweeper hands unsent rows to a worker again. `key` names the notification and its recipient,
+    so the same notification is queued, and sent, at most once."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+
+    key = models.CharField(_("key"), max_length=200, unique=True)
+    to = models.EmailField(_("to"), max_length=254)
+    from_email = models.CharField(_("from"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text body"))
+    html_body = models.TextField(_("HTML body"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outgoing e-mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self):
+        return f"{self.subject} → {self.to}"
+
+    def to_message(self) -> EmailMultiAlternatives:
+        msg = EmailMultiAlternatives(
+            subject=self.subject,
+            body=self.body,
+            from_email=self.from_email or None,
+            to=[self.to],
+            headers={"Auto-Submitted": "auto-generated", "X-Outbox-Key": self.key},
+        )
+        if self.html_body:
+            msg.attach_alternative(self.html_body, "text/html")
+        return msg

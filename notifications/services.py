@@ -1,0 +1,125 @@
+"""Writes for the outbox: queue an e-mail in the caller's transaction, send it exactly once."""
+
+import logging
+from datetime import timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxEmail
+
+logger = logging.getLogger(__name__)
+
+# After this many failed attempts a message is marked failed and left for an operator.
+MAX_ATTEMPTS = 12
+
+# Errors that mean "the mail relay is unreachable or refused for now": worth retrying.
+TRANSIENT_SMTP_ERRORS = (SMTPException, OSError)
+
+
+def email_queue(
+    *, key: str, to: str, subject: str, body: str, html_body: str = "", from_email: str = ""
+) -> OutboxEmail:
+    """Save an e-mail in the outbox and hand it to a worker once the transaction commits.
+
+    Queuing the same key twice keeps the first message and queues nothing new."""
+    message, created = OutboxEmail.objects.get_or_create(
+        key=key,
+        defaults={
+            "to": to,
+            "subject": " ".join(subject.splitlines()).strip()[:255],
+            "body": body,
+            "html_body": html_body,
+            "from_email": from_email,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: outbox_dispatch(outbox_id=message.pk))
+    return message
+
+
+def email_user(*, key: str, user, template: str, context: dict) -> OutboxEmail:
+    """Render `<template>_subject.txt` and `<template>_message.txt` in the recipient's language
+    and queue the e-mail."""
+    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+        ctx = {"recipient": user, "site_name": settings.SITE_NAME,
+               "site_url": settings.SITE_URL, **context}
+        subject = render_to_string(f"{template}_subject.txt", ctx)
+        body = render_to_string(f"{template}_message.txt", ctx)
+    return email_queue(
+        key=key, to=user.email, subject=settings.EMAIL_SUBJECT_PREFIX + subject.strip(), body=body
+    )
+
+
+def outbox_dispatch(*, outbox_id: int) -> None:
+    """Publish the send task. If the broker cannot be reached the row stays pending and the
+    sweeper sends it later, so the caller's request still succeeds."""
+    from .tasks import send_outbox_email
+
+    try:
+        send_outbox_email.delay(outbox_id)
+    except Exception:  # kombu raises OperationalError (and others) while the broker is down
+        logger.warning(
+            "Broker unreachable: outbox e-mail %s will be sent by the sweeper", outbox_id,
+            exc_info=True,
+        )
+
+
+def outbox_email_send(*, outbox_id: int) -> bool:
+    """Send one outbox e-mail unless it was already sent. Returns True if it was sent now.
+
+    The row is locked while sending, so two workers given the same message send it once.
+    A transient SMTP error is recorded and raised again, for the task to retry."""
+    error = None
+    with transaction.atomic():
+        message = OutboxEmail.objects.select_for_update().filter(pk=outbox_id).first()
+        if message is None or message.status != OutboxEmail.Status.PENDING:
+            return False
+        message.attempts += 1
+        message.last_attempt_at = timezone.now()
+        try:
+            message.to_message().send()
+        except TRANSIENT_SMTP_ERRORS as exc:
+            error = exc
+            message.last_error = repr(exc)[:2000]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxEmail.Status.FAILED
+                logger.error("Giving up on outbox e-mail %s after %s attempts: %r",
+                             message.pk, message.attempts, exc)
+        else:
+            message.status = OutboxEmail.Status.SENT
+            message.sent_at = timezone.now()
+            message.last_error = ""
+        message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status",
+                                    "sent_at"])
+    if error is not None and message.status == OutboxEmail.Status.PENDING:
+        raise error
+    return error is None
+
+
+def outbox_due_ids(*, limit: int = 500) -> list[int]:
+    """Pending e-mails that no worker has sent within the resend delay."""
+    cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
+    return list(
+        OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
+        .filter(Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+                | Q(last_attempt_at__lt=cutoff))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def outbox_retry(*, outbox_ids) -> int:
+    """Put failed e-mails back in the queue (an operator's action after fixing the relay)."""
+    ids = list(
+        OutboxEmail.objects.filter(pk__in=outbox_ids, status=OutboxEmail.Status.FAILED)
+        .values_list("pk", flat=True)
+    )
+    OutboxEmail.objects.filter(pk__in=ids).update(status=OutboxEmail.Status.PENDING, attempts=0)
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: outbox_dispatch(outbox_id=pk))
+    return len(ids)
