@@ -53,8 +53,13 @@ lock: install  ## re-pin requirements.lock from pyproject.toml
 	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 	@rm -rf *.egg-info
 
-messages: install  ## update the translation catalogues and compile them
-	$(BIN)/python manage.py makemessages -l ro -l en --no-obsolete --ignore '.venv/*' --ignore 'static/*'
+MAKEMESSAGES_IGNORE := --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'test-artifacts/*'
+
+messages: install  ## update the catalogues (needs GNU gettext), then translate locale/ro and compile
+	$(BIN)/python manage.py makemessages -l ro -l en --no-obsolete $(MAKEMESSAGES_IGNORE)
+	@# The interface is written in English: its catalogue is the msgids themselves.
+	msgen --force-po -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
+	sed -i 's/^"Language: \\n"/"Language: en\\n"/' locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 worker: install  ## a Celery worker (needs CELERY_BROKER_URL)

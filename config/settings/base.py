@@ -64,8 +64,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.ApprovedUsersOnlyMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.ApprovedUsersOnlyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -208,8 +208,8 @@ EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 
 # --- Celery ---------------------------------------------------------------------------------
 # Without a broker, tasks run in-process (the embedded default); with one, they go to workers.
-CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = not env("CELERY_BROKER_URL", default="")
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="") or "memory://"
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True

@@ -1,0 +1,91 @@
+"""End to end with real services: a sign-up's e-mails go through Redis to a real Celery worker,
+which delivers them over SMTP to a local sink started by the test."""
+
+import email
+import email.policy
+import socket
+import time
+
+import pytest
+from aiosmtpd.controller import Controller
+from celery.contrib.testing.worker import start_worker
+from django.test import Client
+from django.urls import reverse
+
+from notifications.models import OutboxEmail
+from tests.accounts.helpers import signup_data
+from tests.celery_helpers import celery_broker
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+class Sink:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.messages.append(
+            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
+        )
+        return "250 Message accepted for delivery"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_sink(settings):
+    sink = Sink()
+    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    yield sink
+    controller.stop()
+
+
+def wait_for(predicate, timeout=30.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_signup_emails_travel_through_redis_and_a_worker_to_smtp(
+    require_postgresql, redis_url, smtp_sink
+):
+    # PostgreSQL: the worker thread writes while the request's connection does (SQLite's
+    # shared in-memory test database locks whole tables and makes this flaky).
+    staff = UserFactory(staff=True, email="moderator@example.org", language="ro")
+    with celery_broker(redis_url) as app:
+        app.control.purge()
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False,
+                          shutdown_timeout=10):
+            response = Client(HTTP_ACCEPT_LANGUAGE="ro").post(
+                reverse("account_signup"), signup_data()
+            )
+            assert response.status_code == 302
+            assert wait_for(lambda: len(smtp_sink.messages) >= 2), (
+                f"the worker delivered {len(smtp_sink.messages)} of 2 e-mails"
+            )
+
+    by_recipient = {m["To"]: m for m in smtp_sink.messages}
+    assert set(by_recipient) == {"ioana.stefanescu@example.ro", staff.email}
+    notification = by_recipient[staff.email]
+    assert "Ioana Ștefănescu" in notification["Subject"]
+    assert "Actualizez profilul clusterului și încarc livrabilele." in (
+        notification.get_body(("plain",)).get_content()
+    )
+    assert "/accounts/confirm-email/" in (
+        by_recipient["ioana.stefanescu@example.ro"].get_body(("plain",)).get_content()
+    )
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
+    assert len(smtp_sink.messages) == 2  # each e-mail exactly once
