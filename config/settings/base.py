@@ -181,7 +181,9 @@ SPECTACULAR_SETTINGS = {
 # --- Internationalisation ---------------------------------------------------------------------
 LANGUAGE_CODE = "ro"
 LANGUAGES = [("ro", _("Romanian")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogues (makemessages writes to the first path), then Romanian for
+# django-allauth's texts with proper diacritics (allauth's own catalogue mostly omits them).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_overrides"]
 TIME_ZONE = "Europe/Bucharest"
 USE_I18N = True
 USE_TZ = True
