@@ -2,7 +2,7 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+STAMP := $(VENV)/.installed-$(shell cat requirements-dev.lock pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -14,9 +14,11 @@ help:  ## list the targets
 
 install: $(STAMP)  ## create .venv and install the pinned dependencies (quick when nothing changed)
 
-$(STAMP): requirements.lock pyproject.toml
+# requirements-dev.lock: the site's pins (requirements.lock, used by the Docker image) plus
+# the test and lint tools.
+$(STAMP): requirements-dev.lock pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 
@@ -46,18 +48,24 @@ check: install  ## Django's checks, missing migrations, and the production deplo
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.production SECRET_KEY=check-only-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-	  ALLOWED_HOSTS=example.org CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  ALLOWED_HOSTS=example.org SITE_URL=https://example.org CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	  CACHE_URL=redis://127.0.0.1:6379/1 DATABASE_URL=sqlite:///check.sqlite3 EMAIL_URL=smtp://127.0.0.1:25 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
-lock: install  ## re-pin requirements.lock from pyproject.toml
-	$(BIN)/pip-compile --quiet --extra dev --strip-extras --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
+PIP_COMPILE := $(BIN)/pip-compile --quiet --strip-extras --no-emit-index-url --no-emit-find-links
+
+lock: install  ## re-pin requirements.lock and requirements-dev.lock from pyproject.toml
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 	@rm -rf *.egg-info
 
 MAKEMESSAGES_IGNORE := --ignore '.venv/*' --ignore 'static/*' --ignore 'tests/*' --ignore 'test-artifacts/*'
 
 messages: install  ## update the catalogues (needs GNU gettext), then translate locale/ro and compile
 	$(BIN)/python manage.py makemessages -l ro -l en --no-obsolete $(MAKEMESSAGES_IGNORE)
-	@# The interface is written in English: its catalogue is the msgids themselves.
+	@# The interface is written in English: its catalogue is the msgids themselves (fuzzy
+	@# guesses msgmerge made for new entries are dropped first).
+	msgattrib --clear-fuzzy --empty -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	msgen --force-po -o locale/en/LC_MESSAGES/django.po locale/en/LC_MESSAGES/django.po
 	sed -i 's/^"Language: \\n"/"Language: en\\n"/' locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'

@@ -3,8 +3,9 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
+
+from core.countries import countries
 
 from .adapter import refusal_applies
 from .models import User

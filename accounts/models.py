@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from core.countries import PortalCountries
+
 
 class UserManager(BaseUserManager):
     use_in_migrations = True
@@ -64,7 +66,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), max_length=254, unique=True)
     full_name = models.CharField(_("full name"), max_length=200)
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
-    country = CountryField(_("country"), blank=True)
+    country = CountryField(_("country"), blank=True, countries=PortalCountries)
     requested_role = models.CharField(
         _("requested role"), max_length=20, choices=RequestedRole.choices,
         default=RequestedRole.OTHER,

@@ -16,9 +16,26 @@ logger = logging.getLogger(__name__)
 
 # After this many failed attempts a message is marked failed and left for an operator.
 MAX_ATTEMPTS = 12
+# Wait before attempt n+1: 15 s, 30 s, 1 min, ... at most 30 min (about 3 h 20 min in all).
+RETRY_BASE_SECONDS = 15
+RETRY_MAX_SECONDS = 30 * 60
 
 # Errors that mean "the mail relay is unreachable or refused for now": worth retrying.
 TRANSIENT_SMTP_ERRORS = (SMTPException, OSError)
+
+
+class SendDeferred(Exception):
+    """The relay refused or could not be reached: try again after `delay` seconds."""
+
+    def __init__(self, delay: int, cause: Exception):
+        super().__init__(f"retry in {delay}s: {cause!r}")
+        self.delay = delay
+        self.cause = cause
+
+
+def retry_delay(attempts: int) -> int:
+    """Seconds to wait after the given number of failed attempts (exponential backoff)."""
+    return min(RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0), RETRY_MAX_SECONDS)
 
 
 def email_queue(
@@ -73,41 +90,55 @@ def outbox_email_send(*, outbox_id: int) -> bool:
     """Send one outbox e-mail unless it was already sent. Returns True if it was sent now.
 
     The row is locked while sending, so two workers given the same message send it once.
-    A transient SMTP error is recorded and raised again, for the task to retry."""
-    error = None
+    A transient SMTP error is recorded with the time of the next attempt and raised as
+    SendDeferred; after MAX_ATTEMPTS, or on an error no retry can fix (a malformed message),
+    the message is marked failed for an operator to look at."""
+    deferred = None
     with transaction.atomic():
         message = OutboxEmail.objects.select_for_update().filter(pk=outbox_id).first()
         if message is None or message.status != OutboxEmail.Status.PENDING:
             return False
+        now = timezone.now()
         message.attempts += 1
-        message.last_attempt_at = timezone.now()
+        message.last_attempt_at = now
+        message.next_attempt_at = None
         try:
             message.to_message().send()
         except TRANSIENT_SMTP_ERRORS as exc:
-            error = exc
             message.last_error = repr(exc)[:2000]
             if message.attempts >= MAX_ATTEMPTS:
                 message.status = OutboxEmail.Status.FAILED
                 logger.error("Giving up on outbox e-mail %s after %s attempts: %r",
                              message.pk, message.attempts, exc)
+            else:
+                delay = retry_delay(message.attempts)
+                message.next_attempt_at = now + timedelta(seconds=delay)
+                deferred = SendDeferred(delay, exc)
+        except Exception as exc:
+            message.last_error = repr(exc)[:2000]
+            message.status = OutboxEmail.Status.FAILED
+            logger.exception("Outbox e-mail %s cannot be sent", message.pk)
         else:
             message.status = OutboxEmail.Status.SENT
             message.sent_at = timezone.now()
             message.last_error = ""
-        message.save(update_fields=["attempts", "last_attempt_at", "last_error", "status",
-                                    "sent_at"])
-    if error is not None and message.status == OutboxEmail.Status.PENDING:
-        raise error
-    return error is None
+        message.save(update_fields=["attempts", "last_attempt_at", "next_attempt_at",
+                                    "last_error", "status", "sent_at"])
+    if deferred is not None:
+        raise deferred
+    return message.status == OutboxEmail.Status.SENT
 
 
 def outbox_due_ids(*, limit: int = 500) -> list[int]:
-    """Pending e-mails that no worker has sent within the resend delay."""
+    """Pending e-mails whose task was lost: never attempted within the resend delay of being
+    queued (the broker was down), or not retried within the resend delay of the time their
+    retry was due (the retry chain died with a worker). A retry chain that is alive attempts
+    the message itself, so the sweeper does not cut its backoff short."""
     cutoff = timezone.now() - timedelta(seconds=settings.OUTBOX_RESEND_AFTER_SECONDS)
     return list(
         OutboxEmail.objects.filter(status=OutboxEmail.Status.PENDING)
         .filter(Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
-                | Q(last_attempt_at__lt=cutoff))
+                | Q(next_attempt_at__lt=cutoff))
         .order_by("created_at")
         .values_list("pk", flat=True)[:limit]
     )
@@ -119,7 +150,9 @@ def outbox_retry(*, outbox_ids) -> int:
         OutboxEmail.objects.filter(pk__in=outbox_ids, status=OutboxEmail.Status.FAILED)
         .values_list("pk", flat=True)
     )
-    OutboxEmail.objects.filter(pk__in=ids).update(status=OutboxEmail.Status.PENDING, attempts=0)
+    OutboxEmail.objects.filter(pk__in=ids).update(
+        status=OutboxEmail.Status.PENDING, attempts=0, next_attempt_at=None
+    )
     for pk in ids:
         transaction.on_commit(lambda pk=pk: outbox_dispatch(outbox_id=pk))
     return len(ids)

@@ -5,23 +5,23 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(
-    bind=True,
-    autoretry_for=services.TRANSIENT_SMTP_ERRORS,
-    retry_backoff=15,
-    retry_backoff_max=30 * 60,
-    retry_jitter=True,
-    max_retries=services.MAX_ATTEMPTS,
-    acks_late=True,
-    reject_on_worker_lost=True,
-)
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=None)
 def send_outbox_email(self, outbox_id: int) -> bool:
-    return services.outbox_email_send(outbox_id=outbox_id)
+    """Send one outbox e-mail; on a transient SMTP error retry with exponential backoff (the
+    service counts the attempts and gives up after MAX_ATTEMPTS)."""
+    try:
+        return services.outbox_email_send(outbox_id=outbox_id)
+    except services.SendDeferred as deferred:
+        if self.request.is_eager:
+            # In-process mode has no worker to wait for the retry: the row keeps its next
+            # attempt time and the sweeper (Celery beat) or an operator sends it later.
+            raise deferred.cause from deferred
+        raise self.retry(exc=deferred.cause, countdown=deferred.delay) from deferred
 
 
 @shared_task
 def sweep_outbox() -> int:
-    """Run by Celery beat: hand every overdue pending e-mail to a worker again."""
+    """Run by Celery beat: hand every pending e-mail whose task was lost to a worker again."""
     ids = services.outbox_due_ids()
     for pk in ids:
         services.outbox_dispatch(outbox_id=pk)

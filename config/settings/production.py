@@ -13,11 +13,17 @@ from .base import STORAGES, env
 if DEBUG:  # noqa: F405
     raise RuntimeError("config.settings.production must not run with DEBUG on")
 
-SECRET_KEY = env("SECRET_KEY")  # required: no default
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # required: no default
-CELERY_BROKER_URL = env("CELERY_BROKER_URL")  # required: production runs real workers
+# Required, with no default: production never falls back to a development value.
+SECRET_KEY = env("SECRET_KEY")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
+SITE_URL = env("SITE_URL").rstrip("/")  # links in e-mails
+DATABASES = {"default": env.db("DATABASE_URL")}
+vars().update(env.email_url("EMAIL_URL"))
+CELERY_BROKER_URL = env("CELERY_BROKER_URL")  # production runs real workers
 CELERY_TASK_ALWAYS_EAGER = False
-CACHES = {"default": env.cache("CACHE_URL", default=CELERY_BROKER_URL)}
+# Shared by every web process (allauth's rate limits live here). Use another Redis database
+# than the broker's, so that clearing the cache never drops queued tasks.
+CACHES = {"default": env.cache("CACHE_URL")}
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 if env.bool("TRUST_X_FORWARDED_PROTO", default=True):
@@ -30,7 +36,8 @@ CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 STORAGES = {
     **STORAGES,

@@ -71,12 +71,15 @@ def test_smtp_failure_is_recorded_and_raised_for_retry(settings,
     settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 1, 2
     with django_capture_on_commit_callbacks(execute=False):
         message = queue()
-    with pytest.raises(ConnectionRefusedError):
+    with pytest.raises(services.SendDeferred) as deferred:
         services.outbox_email_send(outbox_id=message.pk)
+    assert isinstance(deferred.value.cause, ConnectionRefusedError)
+    assert deferred.value.delay == services.RETRY_BASE_SECONDS
     message.refresh_from_db()
     assert message.status == OutboxEmail.Status.PENDING
     assert message.attempts == 1
-    assert "Connection" in message.last_error or "refused" in message.last_error.lower()
+    assert "ConnectionRefusedError" in message.last_error
+    assert message.next_attempt_at == message.last_attempt_at + timedelta(seconds=15)
 
 
 def test_after_the_last_attempt_the_message_is_marked_failed(settings,
@@ -140,12 +143,45 @@ def test_approval_succeeds_while_the_broker_is_down(staff_client, pending_user, 
     assert OutboxEmail.objects.get(to=pending_user.email).status == OutboxEmail.Status.PENDING
 
 
-def test_sweeper_skips_messages_a_worker_tried_recently(django_capture_on_commit_callbacks):
+def test_retries_back_off_exponentially():
+    delays = [services.retry_delay(n) for n in range(1, services.MAX_ATTEMPTS)]
+    assert delays[:4] == [15, 30, 60, 120]
+    assert delays == sorted(delays)
+    assert max(delays) == services.RETRY_MAX_SECONDS
+
+
+def test_sweeper_leaves_a_live_retry_chain_alone(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         message = queue()
-    old = timezone.now() - timedelta(minutes=10)
-    OutboxEmail.objects.filter(pk=message.pk).update(created_at=old,
-                                                     last_attempt_at=timezone.now())
+    now = timezone.now()
+    old = now - timedelta(hours=1)
+    # Attempted, retry due in 20 minutes: the worker's own retry will come.
+    OutboxEmail.objects.filter(pk=message.pk).update(
+        created_at=old, last_attempt_at=now, next_attempt_at=now + timedelta(minutes=20))
     assert services.outbox_due_ids() == []
-    OutboxEmail.objects.filter(pk=message.pk).update(last_attempt_at=old)
+    # The retry was due 10 minutes ago and never happened: the chain died, the sweeper acts.
+    OutboxEmail.objects.filter(pk=message.pk).update(
+        last_attempt_at=old, next_attempt_at=now - timedelta(minutes=10))
     assert services.outbox_due_ids() == [message.pk]
+
+
+def test_sweeper_picks_messages_never_attempted(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        message = queue()
+    assert services.outbox_due_ids() == []  # just queued: its task may still be on the way
+    OutboxEmail.objects.filter(pk=message.pk).update(
+        created_at=timezone.now() - timedelta(minutes=10))
+    assert services.outbox_due_ids() == [message.pk]
+
+
+def test_a_malformed_message_fails_at_once_instead_of_looping(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        message = queue(subject="Subiect")
+    # A header with a line break cannot be sent, however often we try.
+    OutboxEmail.objects.filter(pk=message.pk).update(to="ana@example.org\nBcc: x@example.org")
+    assert services.outbox_email_send(outbox_id=message.pk) is False
+    message.refresh_from_db()
+    assert message.status == OutboxEmail.Status.FAILED
+    assert message.attempts == 1
+    assert services.outbox_due_ids() == []
+    assert mail.outbox == []

@@ -12,6 +12,7 @@ from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.urls import reverse
 
+from notifications import services
 from notifications.models import OutboxEmail
 from tests.accounts.helpers import signup_data
 from tests.celery_helpers import celery_broker
@@ -23,8 +24,12 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 class Sink:
     def __init__(self):
         self.messages = []
+        self.refuse_next = 0  # answer this many deliveries with a temporary failure
 
     async def handle_DATA(self, server, session, envelope):
+        if self.refuse_next:
+            self.refuse_next -= 1
+            return "451 Requested action aborted: try again later"
         self.messages.append(
             email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         )
@@ -89,3 +94,25 @@ def test_signup_emails_travel_through_redis_and_a_worker_to_smtp(
     )
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {"sent"}
     assert len(smtp_sink.messages) == 2  # each e-mail exactly once
+
+
+def test_worker_retries_after_a_temporary_smtp_failure_and_delivers_once(
+    require_postgresql, redis_url, smtp_sink, monkeypatch
+):
+    monkeypatch.setattr(services, "RETRY_BASE_SECONDS", 1)  # keep the backoff short here
+    smtp_sink.refuse_next = 1
+    with celery_broker(redis_url) as app:
+        app.control.purge()
+        with start_worker(app, pool="solo", concurrency=1, perform_ping_check=False,
+                          shutdown_timeout=10):
+            message = services.email_queue(
+                key="retry-test", to="ana@example.ro", subject="Ședință WG3",
+                body="Ordinea de zi: cooperare internațională.",
+            )
+            assert wait_for(lambda: len(smtp_sink.messages) >= 1)
+            time.sleep(1.5)  # room for a wrong second delivery to show up
+    message.refresh_from_db()
+    assert message.status == OutboxEmail.Status.SENT
+    assert message.attempts == 2
+    assert len(smtp_sink.messages) == 1
+    assert smtp_sink.messages[0]["Subject"] == "Ședință WG3"
