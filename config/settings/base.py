@@ -97,6 +97,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# URLs typed without a scheme get https:// (the Django 6 default, chosen now).
+FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache (allauth keeps its rate-limit counters here: production needs a shared one) -----
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
