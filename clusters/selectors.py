@@ -218,4 +218,4 @@ def partner_candidates(cluster: Cluster) -> list[PartnerMatch]:
 
 # Words too common to count as a shared keyword when titles are compared.
 STOP_WORDS = {"si", "de", "in", "la", "cu", "pentru", "and", "of", "the", "for", "a", "din",
-              "pe", "sau", "or", "to", "un", "o"}
+              "pe", "sau", "or", "to", "un", "o", "noi", "new", "nou", "noua"}

@@ -3,11 +3,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts
+from clusters.demo import seed_clusters, seed_reference_data
+from clusters.models import Cluster, Country, Region, Sector
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: reference data and demo accounts (with a published password). "
+        "Load the demo data: reference data, Romania's clusters (public facts from the "
+        "sources) and demo accounts (with a published password). "
         "Idempotent: running it again changes nothing. Refuses to create demo accounts when "
         "DEBUG is off."
     )
@@ -15,7 +18,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--no-accounts", action="store_true",
-            help="Load only the reference data (allowed with DEBUG off).",
+            help="Load the reference data and the clusters, no demo accounts (allowed with "
+                 "DEBUG off).",
         )
 
     @transaction.atomic
@@ -26,6 +30,14 @@ class Command(BaseCommand):
                 "Use --no-accounts to load only the reference data."
             )
         # Reference data of later apps is seeded here as those apps arrive.
+        # Clusters are real public facts (not demo accounts): loaded with or without accounts.
+        seed_reference_data()
+        seed_clusters()
+        self.stdout.write(
+            f"Countries: {Country.objects.count()}, regions: {Region.objects.count()}, "
+            f"sectors: {Sector.objects.count()}"
+        )
+        self.stdout.write(f"Clusters: {Cluster.objects.count()}")
         if no_accounts:
             self.stdout.write(self.style.SUCCESS("Reference data loaded."))
             return
