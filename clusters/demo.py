@@ -766,3 +766,26 @@ def seed_clusters() -> list[str]:
             _create_cluster(seed, regions, sectors)
             created.append(seed.slug)
     return created
+
+
+# Demo accounts (accounts.demo) that manage a demo cluster.
+DEMO_MANAGERS = {"manager@demo.clusterpolicy.ro": "agro-transilvania-cluster"}
+
+
+def seed_demo_managers() -> list[tuple[str, str]]:
+    """Give the demo cluster-manager account its cluster (idempotent)."""
+    from accounts.models import User
+
+    from . import services
+    from .permissions import cluster_managers
+
+    assigned = []
+    for email, slug in DEMO_MANAGERS.items():
+        user = User.objects.filter(email=email).first()
+        cluster = Cluster.objects.filter(slug=slug).first()
+        if user is None or cluster is None:
+            continue
+        if user not in cluster_managers(cluster):
+            services.cluster_manager_add(cluster=cluster, manager=user, by=None)
+        assigned.append((email, cluster.name))
+    return assigned

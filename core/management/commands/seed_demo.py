@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.demo import DEMO_PASSWORD, seed_accounts
-from clusters.demo import seed_clusters, seed_reference_data
+from clusters.demo import seed_clusters, seed_demo_managers, seed_reference_data
 from clusters.models import Cluster, Country, Region, Sector
 
 
@@ -42,9 +42,11 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Reference data loaded."))
             return
         rows = seed_accounts()
+        managed = dict(seed_demo_managers())
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         width = max(len(email) for email, _role, _status in rows)
         for email, role, status in rows:
             self.stdout.write(
                 f"  {email.ljust(width)}  password: {DEMO_PASSWORD}  ({role}, {status})"
+                + (f", manages {managed[email]}" if email in managed else "")
             )
