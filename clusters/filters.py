@@ -1,11 +1,22 @@
 """The directory's filters, shared by the page, the exports and the API."""
 
 import django_filters
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, Country, LabelLevel, Region, Sector, fold
 
 ANY_LABEL = "any"
+
+
+class NullsLastOrderingFilter(django_filters.OrderingFilter):
+    """Unknown values (no member count, no founding date) sort last in both directions, on
+    PostgreSQL as on SQLite."""
+
+    def get_ordering_value(self, param):
+        descending = param.startswith("-")
+        field = F(self.param_map[param.lstrip("-")])
+        return field.desc(nulls_last=True) if descending else field.asc(nulls_last=True)
 
 
 class ClusterFilter(django_filters.FilterSet):
@@ -29,7 +40,7 @@ class ClusterFilter(django_filters.FilterSet):
         label=_("ESCA label"), method="filter_label", empty_label=_("With or without a label"),
         choices=[(ANY_LABEL, _("Any current label")), *LabelLevel.choices],
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = NullsLastOrderingFilter(
         label=_("Sort by"),
         fields=(
             ("name", "name"),

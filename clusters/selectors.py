@@ -40,7 +40,9 @@ def current_label_subquery(today=None):
     return Subquery(
         ClusterLabel.objects.current(today)
         .filter(cluster=OuterRef("pk"))
-        .order_by(F("valid_until").desc(nulls_last=True), F("awarded_on").desc(nulls_last=True),
+        .order_by(Case(When(valid_until__isnull=True, then=Value(1)), default=Value(0),
+                       output_field=IntegerField()),
+                  F("awarded_on").desc(nulls_last=True),
                   Case(*[When(level=k, then=Value(v)) for k, v in LABEL_RANK.items()],
                        output_field=IntegerField()).desc())
         .values("level")[:1]
@@ -68,8 +70,8 @@ def cluster_directory(user, params) -> tuple[ClusterFilter, QuerySet[Cluster]]:
     base = annotate_directory(clusters_visible_to(user))
     filterset = ClusterFilter(params, queryset=base)
     queryset = filterset.qs if filterset.is_valid() else base.none()
-    if not params.get("ordering"):
-        queryset = queryset.order_by("name")
+    # The chosen order, then name and id: ties never make a row repeat or vanish across pages.
+    queryset = queryset.order_by(*queryset.query.order_by, "name", "pk")
     queryset = queryset.select_related("region__country").prefetch_related(
         Prefetch("sectors", queryset=Sector.objects.order_by("name_ro")))
     return filterset, queryset

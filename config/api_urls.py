@@ -4,9 +4,13 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import AuthTokenView, SignupViewSet
+from clusters.api import ClusterViewSet, RegionViewSet, SectorViewSet
 
 router = DefaultRouter()
 router.register("signups", SignupViewSet, basename="signup")
+router.register("clusters", ClusterViewSet, basename="cluster")
+router.register("regions", RegionViewSet, basename="region")
+router.register("sectors", SectorViewSet, basename="sector")
 
 urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="auth-token"),

@@ -46,7 +46,8 @@ def test_add_cluster_manager_errors(directory, email, slug, message):
 
 def test_pending_users_cannot_become_managers(directory):
     UserFactory(email="ana@example.ro", pending=True)
-    with pytest.raises(CommandError, match="Only approved users"):
+    # Commands speak the site's language (LANGUAGE_CODE, Romanian).
+    with pytest.raises(CommandError, match="Doar utilizatorii aprobați"):
         call_command("add_cluster_manager", "ana@example.ro", "green-energy")
 
 
