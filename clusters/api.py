@@ -293,7 +293,11 @@ class ClusterViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         filterset, queryset = selectors.cluster_directory(request.user, request.query_params)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
-        page = self.paginate_queryset(queryset)
+        # The page's ids first, then only those rows with their annotations (see
+        # selectors.directory_page).
+        ids = self.paginate_queryset(queryset.values_list("pk", flat=True))
+        rows = {cluster.pk: cluster for cluster in queryset.filter(pk__in=ids)}
+        page = [rows[pk] for pk in ids]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def partial_update(self, request, *args, **kwargs):

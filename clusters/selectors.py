@@ -3,6 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -34,18 +35,17 @@ from .models import (
 from .permissions import clusters_visible_to
 
 
-def current_label_subquery(today=None):
-    """The level of a cluster's current label: valid dated labels first, then those whose
-    validity was never recorded; the most recently awarded, then the highest."""
-    return Subquery(
+def _current_labels(today=None):
+    """A cluster's current labels, best first: dated valid labels before those whose validity
+    was never recorded, then the most recently awarded, then the highest."""
+    return (
         ClusterLabel.objects.current(today)
         .filter(cluster=OuterRef("pk"))
+        .annotate(rank=Case(*[When(level=k, then=Value(v)) for k, v in LABEL_RANK.items()],
+                            output_field=IntegerField()))
         .order_by(Case(When(valid_until__isnull=True, then=Value(1)), default=Value(0),
                        output_field=IntegerField()),
-                  F("awarded_on").desc(nulls_last=True),
-                  Case(*[When(level=k, then=Value(v)) for k, v in LABEL_RANK.items()],
-                       output_field=IntegerField()).desc())
-        .values("level")[:1]
+                  F("awarded_on").desc(nulls_last=True), F("rank").desc())
     )
 
 
@@ -54,14 +54,23 @@ def annotate_directory(queryset: QuerySet[Cluster]) -> QuerySet[Cluster]:
         ClusterMember.objects.filter(cluster=OuterRef("pk")).order_by()
         .values("cluster").annotate(n=Count("pk")).values("n")
     )
+    current = _current_labels()
     return queryset.annotate(
-        current_label_level=current_label_subquery(),
-        label_rank=Case(*[When(current_label_level=k, then=Value(v))
-                          for k, v in LABEL_RANK.items()],
-                        default=Value(0), output_field=IntegerField()),
+        current_label_level=Subquery(current.values("level")[:1]),
+        label_rank=Coalesce(Subquery(current.values("rank")[:1]), Value(0)),
         # Declared total, else the members on record; NULL when neither is known.
         member_count=Coalesce(F("members_total"), Subquery(member_records)),
     )
+
+
+def directory_page(clusters: QuerySet[Cluster], number, per_page: int):
+    """One page of the directory. The page's ids are found first, then only those rows are
+    annotated and loaded: a deep page no longer computes the annotations of every row it
+    skips (two queries instead of one, both short)."""
+    page = Paginator(clusters.values_list("pk", flat=True), per_page).get_page(number)
+    rows = {cluster.pk: cluster for cluster in clusters.filter(pk__in=list(page.object_list))}
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
 
 
 def cluster_directory(user, params) -> tuple[ClusterFilter, QuerySet[Cluster]]:

@@ -29,7 +29,7 @@ EXPORT_COLUMNS = ["name", "acronym", "url", "country", "region", "sectors", "lab
 
 def directory(request):
     filterset, clusters = selectors.cluster_directory(request.user, request.GET)
-    page = Paginator(clusters, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.directory_page(clusters, request.GET.get("page"), PAGE_SIZE)
     facets = selectors.directory_facets(request.user, request.GET)
     query = request.GET.copy()
     query.pop("page", None)

@@ -162,3 +162,11 @@ def test_json_export(client, directory):
 
 def test_unknown_export_format_is_404(client):
     assert client.get("/clusters/export.xml").status_code == 404
+
+
+def test_text_search_is_backed_by_a_trigram_index_on_postgresql(require_postgresql):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s",
+                       ["clusters_cluster_search_trgm"])
+        [(definition,)] = cursor.fetchall()
+    assert "gin (search_text gin_trgm_ops)" in definition
