@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-unit test-browser lint format check lock messages worker beat clean
+.PHONY: help install run test test-unit test-browser lint format check lock messages worker beat bench clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -75,6 +75,11 @@ worker: install  ## a Celery worker (needs CELERY_BROKER_URL)
 
 beat: install  ## Celery beat, which runs the outbox sweeper (needs CELERY_BROKER_URL)
 	$(BIN)/celery -A config beat --loglevel=INFO
+
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clusterpolicy_bench
+
+bench: install  ## benchmarks on PostgreSQL (BENCH_DATABASE_URL); results in bench/RESULTS-*.md
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.clusters_directory
 
 clean:  ## remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles

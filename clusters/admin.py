@@ -60,10 +60,17 @@ class ClusterAdminForm(forms.ModelForm):
 
 
 class LabelInline(admin.TabularInline):
+    """Labels are history: shown here, recorded with the profile's "Record a label" form."""
+
     model = ClusterLabel
     extra = 0
+    can_delete = False
     fields = ["level", "issuer", "awarded_on", "valid_until", "score", "evidence_file",
-              "evidence_url", "source_note"]
+              "evidence_url", "source_note", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class MemberInline(admin.TabularInline):
@@ -119,13 +126,37 @@ class ClusterAdmin(admin.ModelAdmin):
             services.cluster_update(cluster=cluster, user=request.user,
                                     data={"sectors": form.cleaned_data["sectors"]})
         for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
+            self._save_inline(request, cluster, formset)
         wanted = set(form.cleaned_data.get("managers") or [])
         current = set(cluster_managers(cluster))
         for user in wanted - current:
             services.cluster_manager_add(cluster=cluster, manager=user, by=request.user)
         for user in current - wanted:
             services.cluster_manager_remove(cluster=cluster, manager=user, by=request.user)
+
+    def _save_inline(self, request, cluster, formset):
+        """Members and offers/gaps change through the services, so the history has them."""
+        # What ModelAdmin's change message reads from a saved formset.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is ClusterMember:
+            save, delete, row = services.member_save, services.member_delete, "member"
+            fields = services.MEMBER_FIELDS
+        elif formset.model is ValueChainEntry:
+            save, delete, row = services.entry_save, services.entry_delete, "entry"
+            fields = services.ENTRY_FIELDS
+        else:
+            return  # labels are read-only here
+        for inline_form in formset.forms:
+            if not hasattr(inline_form, "cleaned_data"):
+                continue
+            existing = inline_form.instance if inline_form.instance.pk else None
+            if inline_form.cleaned_data.get("DELETE"):
+                if existing:
+                    delete(cluster=cluster, user=request.user, **{row: existing})
+            elif inline_form.has_changed():
+                data = {name: inline_form.cleaned_data[name] for name in fields
+                        if name in inline_form.cleaned_data}
+                save(cluster=cluster, user=request.user, data=data, **{row: existing})
 
     @admin.action(description=_("Publish the selected clusters"))
     def publish(self, request, queryset):

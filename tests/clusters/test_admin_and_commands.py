@@ -97,3 +97,24 @@ def test_admin_creates_a_cluster_and_assigns_a_manager(superuser_client, regions
     assert list(cluster_managers(cluster)) == [manager]
     assert {"created", "published", "manager_added"} <= set(
         cluster.changes.values_list("action", flat=True))
+
+
+def test_admin_inline_changes_are_kept_in_the_history(superuser_client, directory):
+    green = directory["green"]
+    response = superuser_client.post(reverse("admin:clusters_cluster_change", args=[green.pk]), {
+        "name": green.name, "region": green.region_id,
+        "sectors": [s.pk for s in green.sectors.all()], "is_published": "on",
+        "members_total": "60", "management_entity": green.management_entity,
+        "acronym": green.acronym, "city": green.city, "description": green.description,
+        "labels-TOTAL_FORMS": "1", "labels-INITIAL_FORMS": "1",
+        "labels-0-id": str(green.labels.get().pk), "labels-0-cluster": str(green.pk),
+        "members-TOTAL_FORMS": "1", "members-INITIAL_FORMS": "0",
+        "members-0-organisation": "Universitatea Sapientia", "members-0-helix": "research",
+        "members-0-country": "RO", "members-0-is_sme": "unknown",
+        "value_chain-TOTAL_FORMS": "0", "value_chain-INITIAL_FORMS": "0",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert green.members.get().organisation == "Universitatea Sapientia"
+    change = ClusterChange.objects.get(cluster=green, action="member_added")
+    assert change.subject == "Universitatea Sapientia"
+    assert green.labels.count() == 1
