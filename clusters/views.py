@@ -57,10 +57,10 @@ def _charts(options):
         bars = sorted(bars, key=lambda o: -o.count)[:12]
         top = max((b.count for b in bars), default=0)
         charts.append({
-            "facet": facet, "title": title, "height": 26 * len(bars) + 4,
+            "facet": facet, "title": title, "height": 28 * len(bars) + 4,
             "bars": [{"label": b.label, "count": b.count, "value": b.value,
                       "width": round(100 * b.count / top, 1) if top else 0,
-                      "y": 26 * i + 2} for i, b in enumerate(bars)],
+                      "y": 28 * i + 2} for i, b in enumerate(bars)],
         })
     return charts
 

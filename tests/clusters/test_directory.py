@@ -119,6 +119,18 @@ def test_charts_are_inline_svg_with_a_text_alternative(client, directory):
     assert "<title id=\"chart-region-title\">Clusters per region: Centre 2" in body
 
 
+def test_chart_bars_have_valid_svg_widths_in_romanian(directory):
+    import re
+
+    from django.test import Client
+
+    body = Client(HTTP_ACCEPT_LANGUAGE="ro").get(URL).content.decode()
+    widths = re.findall(r'<rect class="bar[^"]*" x="0" y="\d+" width="([^"]+)"', body)
+    assert widths
+    assert all(re.fullmatch(r"\d+(\.\d+)?%", w) for w in widths), widths
+    assert "50%" in widths or "50.0%" in widths  # Centru 2 of 2, Nord-Est 1, Vest 1
+
+
 def test_directory_query_count_does_not_grow_with_rows(client, regions, sectors,
                                                        django_assert_max_num_queries):
     for n in range(5):
