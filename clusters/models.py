@@ -1,4 +1,3 @@
-import unicodedata
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django_countries.fields import CountryField
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.countries import PortalCountries
+from core.text import fold
 from core.uploads import hashed_name
 
 
@@ -22,13 +22,6 @@ def cluster_logo_path(instance, filename):
 
 def label_certificate_path(instance, filename):
     return hashed_name(instance.evidence_file, "clusters/labels", filename)
-
-
-def fold(text: str) -> str:
-    """Text for diacritic- and case-insensitive search: NFKD, combining marks dropped,
-    casefolded ("Brașov", "BRAŞOV" and "brasov" all give "brasov")."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 class BilingualName(models.Model):

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -209,6 +210,13 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# Largest document version accepted; enforced while the upload streams.
+DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50) * 1024 * 1024
+# Documents stay this long in a group's trash before staff may purge them.
+DOCUMENT_TRASH_RETENTION_DAYS = env.int("DOCUMENT_TRASH_RETENTION_DAYS", default=30)
+# Files up to this size stay in memory while uploading; larger ones go to a temporary file.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{SITE_NAME} <no-reply@localhost>")
@@ -239,6 +247,10 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
+    },
+    "documents-daily-digest": {
+        "task": "documents.tasks.send_daily_digests",
+        "schedule": crontab(hour=env.int("DIGEST_HOUR", default=7), minute=0),
     },
 }
 # An outbox message still unsent this long after it was queued is handed to a worker again.
