@@ -5,12 +5,16 @@ from rest_framework.routers import DefaultRouter
 
 from accounts.api import AuthTokenView, SignupViewSet
 from clusters.api import ClusterViewSet, RegionViewSet, SectorViewSet
+from documents.api import DocumentViewSet
+from workinggroups.api import WorkingGroupViewSet
 
 router = DefaultRouter()
 router.register("signups", SignupViewSet, basename="signup")
 router.register("clusters", ClusterViewSet, basename="cluster")
 router.register("regions", RegionViewSet, basename="region")
 router.register("sectors", SectorViewSet, basename="sector")
+router.register("working-groups", WorkingGroupViewSet, basename="working-group")
+router.register("documents", DocumentViewSet, basename="document")
 
 urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="auth-token"),

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.text import fold
 from workinggroups.models import WorkingGroup
@@ -167,13 +168,15 @@ class DocumentEvent(models.Model):
     """The audit trail and the groups' activity feed."""
 
     class Action(models.TextChoices):
-        CREATED = "created", _("created")
+        # What someone did ("Ana published …"): a context keeps these verbs apart from the
+        # same English words used as adjectives elsewhere.
+        CREATED = "created", pgettext_lazy("document event", "created")
         UPLOADED = "uploaded", _("uploaded a version")
         RESTORED = "restored", _("restored a version")
-        DOWNLOADED = "downloaded", _("downloaded")
+        DOWNLOADED = "downloaded", pgettext_lazy("document event", "downloaded")
         STATUS = "status", _("changed the status")
-        PUBLISHED = "published", _("published")
-        UNPUBLISHED = "unpublished", _("unpublished")
+        PUBLISHED = "published", pgettext_lazy("document event", "published")
+        UNPUBLISHED = "unpublished", pgettext_lazy("document event", "unpublished")
         LOCKED = "locked", _("checked out")
         UNLOCKED = "unlocked", _("checked in")
         LOCK_BROKEN = "lock_broken", _("broke the lock")

@@ -69,15 +69,17 @@ def document_for(user, pk) -> Document:
 
 
 def _trashed_visible(user):
+    """Documents in the trash: their group's coordinators and staff see them."""
     from accounts.permissions import is_approved
+    from workinggroups.models import Membership
 
     if not is_approved(user):
         return Document.objects.none()
     if user.is_staff:
         return Document.objects.filter(trashed_at__isnull=False)
-    return Document.objects.filter(
-        trashed_at__isnull=False,
-        group__memberships__user=user, group__memberships__role="coordinator")
+    coordinated = Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR)
+    return Document.objects.filter(trashed_at__isnull=False,
+                                   group__in=coordinated.values("group"))
 
 
 def version_history(document) -> QuerySet[DocumentVersion]:
@@ -86,7 +88,7 @@ def version_history(document) -> QuerySet[DocumentVersion]:
 
 def group_activity(user, group, limit: int = 15) -> list[DocumentEvent]:
     """The group space's feed: "Ana uploaded version 3 of 'SWOT Nord-Est'"."""
-    if not group_documents_for(user, group).exists() and not _is_member(user, group):
+    if not _is_member(user, group):
         return []
     return list(
         DocumentEvent.objects.filter(document__group=group, document__trashed_at__isnull=True)

@@ -276,9 +276,11 @@ def document_purge(*, document) -> int:
     names = list(document.versions.values_list("file", flat=True))
     with transaction.atomic():
         Document.objects.filter(pk=document.pk).update(published_version=None)
-        DocumentVersion.objects.filter(document=document)._raw_delete(
-            DocumentVersion.objects.db)
-        document.delete()
+        DocumentEvent.objects.filter(document=document).delete()
+        versions = DocumentVersion.objects.filter(document=document)
+        versions.update(restored_from=None)
+        versions.delete()  # a queryset delete: the instances' own delete() refuses
+        Document.objects.filter(pk=document.pk).delete()
     for name in names:
         default_storage.delete(name)
     return len(names)

@@ -62,7 +62,7 @@ class Membership(models.Model):
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
-        ordering = ["group", "-role", "user__full_name"]
+        ordering = ["group", "role", "user__full_name"]  # "coordinator" sorts first
         constraints = [models.UniqueConstraint(fields=["group", "user"],
                                                name="workinggroups_one_membership")]
         indexes = [models.Index(fields=["user", "group"])]

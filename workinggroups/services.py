@@ -102,6 +102,8 @@ def membership_set_role(*, membership: Membership, by, role: str) -> Membership:
 
 
 def _keep_a_coordinator(leaving: Membership) -> None:
+    # Lock the group: two coordinators stepping down at once must not both succeed.
+    WorkingGroup.objects.select_for_update().get(pk=leaving.group_id)
     others = Membership.objects.filter(group=leaving.group, role=Membership.Role.COORDINATOR
                                        ).exclude(pk=leaving.pk)
     if not others.exists():

@@ -5,6 +5,7 @@ from django.db import transaction
 from accounts.demo import DEMO_PASSWORD, seed_accounts
 from clusters.demo import seed_clusters, seed_demo_managers, seed_reference_data
 from clusters.models import Cluster, Country, Region, Sector
+from documents.demo import seed_groups_and_documents
 
 
 class Command(BaseCommand):
@@ -43,6 +44,9 @@ class Command(BaseCommand):
             return
         rows = seed_accounts()
         managed = dict(seed_demo_managers())
+        documents = seed_groups_and_documents()
+        if documents:
+            self.stdout.write(f"Demo documents created: {documents}")
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         width = max(len(email) for email, _role, _status in rows)
         for email, role, status in rows:
