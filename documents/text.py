@@ -78,18 +78,25 @@ def can_compare(older, newer) -> bool:
     return older.extension in COMPARABLE and newer.extension in COMPARABLE
 
 
-def compare(older_text: str, newer_text: str) -> list[tuple[str, str]]:
-    """Line by line differences: ("same" | "removed" | "added", line)."""
-    def lines(text):
-        return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+# Lines compared per version: enough for real documents, and a comparison never holds a
+# worker for long (difflib's cost grows quickly with the lines that changed).
+MAX_COMPARED_LINES = 5000
 
+
+def compare(older_text: str, newer_text: str) -> list[tuple[str, str]]:
+    """Line by line differences: ("same" | "removed" | "added", line). At most
+    MAX_COMPARED_LINES lines of each version are compared."""
+    def lines(text):
+        kept = [re.sub(r"\s+", " ", line).strip() for line in text.splitlines() if line.strip()]
+        return kept[:MAX_COMPARED_LINES]
+
+    old, new = lines(older_text), lines(newer_text)
     rows = []
-    for op in difflib.ndiff(lines(older_text), lines(newer_text)):
-        code, line = op[:2], op[2:]
-        if code == "  ":
-            rows.append(("same", line))
-        elif code == "- ":
-            rows.append(("removed", line))
-        elif code == "+ ":
-            rows.append(("added", line))
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            rows.extend(("same", line) for line in old[i1:i2])
+            continue
+        rows.extend(("removed", line) for line in old[i1:i2])
+        rows.extend(("added", line) for line in new[j1:j2])
     return rows

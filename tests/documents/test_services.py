@@ -201,3 +201,17 @@ def test_a_group_with_documents_cannot_be_deleted(document, wg1):
 
     with pytest.raises(ProtectedError):
         wg1.delete()
+
+
+def test_comparing_very_different_versions_stays_fast():
+    import time
+
+    from documents.text import MAX_COMPARED_LINES, compare
+
+    older = "\n".join(f"rândul vechi {i}" for i in range(MAX_COMPARED_LINES + 500))
+    newer = "\n".join(f"rândul nou {i}" for i in range(MAX_COMPARED_LINES + 500))
+    started = time.perf_counter()
+    rows = compare(older, newer)
+    elapsed = time.perf_counter() - started
+    assert len(rows) == 2 * MAX_COMPARED_LINES  # capped: every line removed, then added
+    assert elapsed < 5, elapsed  # ndiff took minutes here; a generous bound, not a benchmark
