@@ -22,6 +22,15 @@ from workinggroups.services import membership_add, membership_set_notifications
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _english():
+    # Services speak the active language (Romanian by default): these tests read English.
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def stored_files() -> set[str]:
     from pathlib import Path
 
