@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import LazyTypedChoiceField
 
 from core.countries import countries
+from core.timezones import timezone_choices
 
 from .adapter import refusal_applies
 from .models import User
@@ -69,10 +70,11 @@ class LoginForm(AllauthLoginForm):
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
-        fields = ["full_name", "organisation", "country", "language"]
+        fields = ["full_name", "organisation", "country", "language", "time_zone"]
         widgets = {
             "full_name": forms.TextInput(attrs={"autocomplete": "name"}),
             "organisation": forms.TextInput(attrs={"autocomplete": "organization"}),
+            "time_zone": forms.Select(choices=timezone_choices),
         }
 
 

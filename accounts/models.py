@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from core.countries import PortalCountries
+from core.timezones import validate_timezone
 
 
 class UserManager(BaseUserManager):
@@ -76,6 +77,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("preferred language"), max_length=8, choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
         help_text=_("Language of the e-mails the platform sends you."),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default=settings.TIME_ZONE,
+        validators=[validate_timezone],
+        help_text=_("Dates and times are shown to you in this time zone."),
     )
 
     status = models.CharField(

@@ -23,6 +23,8 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("text body"))
     html_body = models.TextField(_("HTML body"), blank=True)
+    # Text attachments (an event's .ics): [{"filename": …, "content": …, "mimetype": …}].
+    attachments = models.JSONField(_("attachments"), default=list, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
@@ -52,4 +54,6 @@ class OutboxEmail(models.Model):
         )
         if self.html_body:
             msg.attach_alternative(self.html_body, "text/html")
+        for attachment in self.attachments:
+            msg.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
         return msg

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.timezones import zone
+
 from .models import OutboxEmail
 
 logger = logging.getLogger(__name__)
@@ -39,7 +41,8 @@ def retry_delay(attempts: int) -> int:
 
 
 def email_queue(
-    *, key: str, to: str, subject: str, body: str, html_body: str = "", from_email: str = ""
+    *, key: str, to: str, subject: str, body: str, html_body: str = "", from_email: str = "",
+    attachments: list[dict] | None = None,
 ) -> OutboxEmail:
     """Save an e-mail in the outbox and hand it to a worker once the transaction commits.
 
@@ -52,6 +55,7 @@ def email_queue(
             "body": body,
             "html_body": html_body,
             "from_email": from_email,
+            "attachments": attachments or [],
         },
     )
     if created:
@@ -59,16 +63,20 @@ def email_queue(
     return message
 
 
-def email_user(*, key: str, user, template: str, context: dict) -> OutboxEmail:
+def email_user(*, key: str, user, template: str, context: dict,
+               attachments: list[dict] | None = None) -> OutboxEmail:
     """Render `<template>_subject.txt` and `<template>_message.txt` in the recipient's language
-    and queue the e-mail."""
-    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+    (and time zone) and queue the e-mail. `attachments`: text files, each a dict with
+    `filename`, `content` and `mimetype`."""
+    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE), \
+            timezone.override(zone(getattr(user, "time_zone", ""))):
         ctx = {"recipient": user, "site_name": settings.SITE_NAME,
                "site_url": settings.SITE_URL, **context}
         subject = render_to_string(f"{template}_subject.txt", ctx)
         body = render_to_string(f"{template}_message.txt", ctx)
     return email_queue(
-        key=key, to=user.email, subject=settings.EMAIL_SUBJECT_PREFIX + subject.strip(), body=body
+        key=key, to=user.email, subject=settings.EMAIL_SUBJECT_PREFIX + subject.strip(), body=body,
+        attachments=attachments,
     )
 
 

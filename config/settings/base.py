@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.ApprovedUsersOnlyMiddleware",
+    "core.timezones.ViewerTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
 ]
@@ -214,6 +215,10 @@ STORAGES = {
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50) * 1024 * 1024
 # Documents stay this long in a group's trash before staff may purge them.
 DOCUMENT_TRASH_RETENTION_DAYS = env.int("DOCUMENT_TRASH_RETENTION_DAYS", default=30)
+
+# Events: registered attendees are reminded this many hours before the start (the beat task
+# runs every EVENT_REMINDER_SWEEP_SECONDS).
+EVENT_REMINDER_HOURS = env.int("EVENT_REMINDER_HOURS", default=24)
 # Files up to this size stay in memory while uploading; larger ones go to a temporary file.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
@@ -244,6 +249,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "event-reminders": {
+        "task": "events.tasks.send_event_reminders",
+        "schedule": env.int("EVENT_REMINDER_SWEEP_SECONDS", default=300),
+    },
     "sweep-outbox": {
         "task": "notifications.tasks.sweep_outbox",
         "schedule": env.int("OUTBOX_SWEEP_SECONDS", default=60),
