@@ -83,7 +83,7 @@ def user_reject(*, user: User, decided_by: User | None, reason: str = ""):
 @transaction.atomic
 def user_update_profile(*, user: User, **fields) -> User:
     """Change the profile fields a user may edit themselves."""
-    allowed = {"full_name", "organisation", "country", "language"}
+    allowed = {"full_name", "organisation", "country", "language", "time_zone"}
     unknown = set(fields) - allowed
     if unknown:
         raise ValueError(f"Not profile fields: {sorted(unknown)}")

@@ -67,9 +67,11 @@ def test_profile_edit_keeps_diacritics(user_client, user):
         "organisation": "Agenția pentru Dezvoltare Regională Nord-Est",
         "country": "MD",
         "language": "ro",
+        "time_zone": "Europe/Chisinau",
     })
     assert response.status_code == 302
     user.refresh_from_db()
+    assert user.time_zone == "Europe/Chisinau"
     assert user.full_name == "Țurcanu Ștefan-Ăâî"
     assert user.organisation == "Agenția pentru Dezvoltare Regională Nord-Est"
     assert user.country.code == "MD"
@@ -80,10 +82,11 @@ def test_profile_edit_keeps_diacritics(user_client, user):
 def test_profile_edit_shows_errors_and_saves_nothing(user_client, user):
     response = user_client.post(reverse("accounts:profile"), {
         "full_name": "", "organisation": "x", "country": "XX", "language": "de",
+        "time_zone": "Mars/Base",
     })
     assert response.status_code == 200
     errors = response.context["form"].errors
-    assert {"full_name", "country", "language"} <= set(errors)
+    assert {"full_name", "country", "language", "time_zone"} <= set(errors)
     assert 'aria-invalid="true"' in response.content.decode()
     user.refresh_from_db()
     assert user.organisation != "x"
@@ -92,7 +95,7 @@ def test_profile_edit_shows_errors_and_saves_nothing(user_client, user):
 def test_profile_edit_cannot_change_status_or_staff_flag(user_client, user):
     user_client.post(reverse("accounts:profile"), {
         "full_name": "Nume", "organisation": "Org", "country": "RO", "language": "en",
-        "status": "rejected", "is_staff": "on", "email": "alt@example.org",
+        "time_zone": "Europe/Bucharest", "status": "rejected", "is_staff": "on", "email": "alt@example.org",
     })
     user.refresh_from_db()
     assert user.status == User.Status.APPROVED
@@ -104,3 +107,10 @@ def test_profile_needs_login(client):
     response = client.get(reverse("accounts:profile"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_new_users_see_times_in_bucharest_time_and_can_choose_their_zone(user_client, user):
+    assert user.time_zone == "Europe/Bucharest"
+    page = user_client.get(reverse("accounts:profile")).content.decode()
+    assert '<option value="Asia/Seoul">Asia/Seoul</option>' in page
+    assert '<option value="Europe/Bucharest" selected>Europe/Bucharest</option>' in page

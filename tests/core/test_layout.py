@@ -46,6 +46,7 @@ def test_staff_menu_links_to_moderation(staff_client):
 def test_flash_messages_are_shown(user_client):
     response = user_client.post(reverse("accounts:profile"), {
         "full_name": "Ana", "organisation": "Org", "country": "RO", "language": "en",
+        "time_zone": "Europe/Bucharest",
     }, follow=True)
     assert "Your profile has been saved." in response.content.decode()
     assert 'class="alert alert-success' in response.content.decode()
