@@ -80,6 +80,13 @@ class Document(models.Model):
         indexes = [
             models.Index(fields=["group", "trashed_at", "-activity_at"]),
             models.Index(fields=["published_at"]),
+            # The orders the group space and the public archive page through (bench/documents.py
+            # measured full sorts of a group's documents without them).
+            models.Index(fields=["group", "-activity_at", "-id"],
+                         condition=Q(trashed_at__isnull=True), name="documents_group_live_order"),
+            models.Index(fields=["-published_at", "-id"],
+                         condition=Q(published_version__isnull=False, trashed_at__isnull=True),
+                         name="documents_archive_order"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -199,7 +206,9 @@ class DocumentEvent(models.Model):
         verbose_name_plural = _("document events")
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["document", "-at"]),
-                   models.Index(fields=["action", "-at"])]
+                   models.Index(fields=["action", "-at"]),
+                   # The group space's activity feed reads the newest events first.
+                   models.Index(fields=["-at", "-id"], name="documents_event_recent")]
 
     def __str__(self):
         return f"{self.user} {self.get_action_display()} {self.document}"
