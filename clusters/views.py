@@ -10,6 +10,8 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from events.selectors import past_for, upcoming_for
+
 from . import selectors, services
 from .forms import (
     ClusterLabelForm,
@@ -23,6 +25,8 @@ from .models import Cluster, ClusterLabel, ClusterMember, LabelLevel, ValueChain
 from .permissions import can_edit_cluster, clusters_visible_to
 
 PAGE_SIZE = 25
+# The events the cluster takes part in, on its profile: the next ones, then the latest past.
+PROFILE_EVENTS, PROFILE_PAST_EVENTS = 5, 3
 EXPORT_COLUMNS = ["name", "acronym", "url", "country", "region", "sectors", "label",
                   "management_entity", "members", "established", "website"]
 
@@ -142,6 +146,8 @@ def detail(request, slug):
         "offers": [e for e in entries if e.kind == "offer"],
         "gaps": [e for e in entries if e.kind == "gap"],
         "can_edit": can_edit_cluster(request.user, cluster),
+        "upcoming_events": upcoming_for(request.user, cluster=cluster, limit=PROFILE_EVENTS),
+        "past_events": past_for(request.user, cluster=cluster, limit=PROFILE_PAST_EVENTS),
     })
 
 

@@ -6,6 +6,7 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import AuthTokenView, SignupViewSet
 from clusters.api import ClusterViewSet, RegionViewSet, SectorViewSet
 from documents.api import DocumentViewSet
+from events.api import EventViewSet
 from workinggroups.api import WorkingGroupViewSet
 
 router = DefaultRouter()
@@ -15,6 +16,7 @@ router.register("regions", RegionViewSet, basename="region")
 router.register("sectors", SectorViewSet, basename="sector")
 router.register("working-groups", WorkingGroupViewSet, basename="working-group")
 router.register("documents", DocumentViewSet, basename="document")
+router.register("events", EventViewSet, basename="event")
 
 urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="auth-token"),

@@ -1,8 +1,16 @@
 from django.views.generic import TemplateView
 
+from events.selectors import upcoming_for
+
+HOME_EVENTS = 5
+
 
 class HomeView(TemplateView):
     template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            next_events=upcoming_for(self.request.user, limit=HOME_EVENTS), **kwargs)
 
 
 class SectionView(TemplateView):

@@ -9,6 +9,7 @@ import uuid
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -131,7 +132,9 @@ class Event(models.Model):
 
     takes_registrations = models.BooleanField(_("takes registrations"), default=False)
     capacity = models.PositiveIntegerField(
-        _("seats"), null=True, blank=True, help_text=_("Leave empty for no limit."))
+        _("seats"), null=True, blank=True, help_text=_("Leave empty for no limit."),
+        # The constraint below in the database; this gives forms the same rule, per field.
+        validators=[MinValueValidator(1)])
     waiting_list = models.BooleanField(
         _("waiting list"), default=True,
         help_text=_("When the seats are taken, people can join a waiting list and move up "

@@ -11,7 +11,7 @@ from accounts.permissions import is_approved
 from workinggroups.models import Membership, WorkingGroup
 from workinggroups.permissions import groups_of, is_coordinator, is_member
 
-from .models import Event
+from .models import Event, Registration
 
 
 def events_visible_to(user) -> QuerySet[Event]:
@@ -70,3 +70,19 @@ def can_register(user, event: Event) -> bool:
 
 def can_have_personal_feed(user) -> bool:
     return is_approved(user)
+
+
+def personal_feed_events(user) -> QuerySet[Event]:
+    """What a user's private calendar feed holds: every public event, the group-only events of
+    the groups they belong to (their own memberships: staff, who may see every group, do not get
+    every group's meetings in their calendar) and the events they are registered or waiting
+    for, as long as they may still see them. Subqueries only, so no duplicate rows."""
+    if not can_have_personal_feed(user):
+        return Event.objects.none()
+    own_groups = Membership.objects.filter(user=user).values("group_id")
+    attending = Registration.objects.filter(
+        user=user, status__in=[Registration.Status.REGISTERED, Registration.Status.WAITING],
+    ).values("event_id")
+    return events_visible_to(user).filter(
+        Q(visibility=Event.Visibility.PUBLIC) | Q(working_group__in=own_groups)
+        | Q(pk__in=attending))

@@ -11,8 +11,10 @@ from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Case, Value, When
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from notifications.services import email_user
 
@@ -67,11 +69,17 @@ def occurrence_times(*, start: datetime, end: datetime, time_zone: str, frequenc
     local_start = start.astimezone(tz).replace(tzinfo=None)
     local_end = end.astimezone(tz).replace(tzinfo=None)
     length = local_end - local_start
+    # UNTIL is a date: the series runs to the end of that day, local time.
     until_dt = datetime.combine(until, datetime.max.time()) if until else None
+    # dateutil deprecates COUNT together with UNTIL (RFC 5545 forbids it): give it the count
+    # when there is one and stop at `until` here; the cap ends a rule with neither.
     rule = rrule(FREQUENCIES[frequency], dtstart=local_start, interval=interval,
-                 count=min(count or MAX_OCCURRENCES, MAX_OCCURRENCES), until=until_dt)
+                 count=min(count, MAX_OCCURRENCES) if count else None,
+                 until=None if count else until_dt)
     times = []
     for naive in rule:
+        if until_dt is not None and naive > until_dt:
+            break
         times.append((naive.replace(tzinfo=tz), (naive + length).replace(tzinfo=tz)))
         if len(times) >= MAX_OCCURRENCES:
             break
@@ -79,7 +87,22 @@ def occurrence_times(*, start: datetime, end: datetime, time_zone: str, frequenc
 
 
 def _checked(event: Event, exclude=()) -> Event:
-    event.full_clean(exclude=["uid", *exclude], validate_unique=False)
+    """full_clean(), with the errors the database constraints would give put on their fields
+    (a constraint's own error names no field, and "capacity 0" would read "constraint
+    violated")."""
+    errors = {}
+    if event.start and event.end and event.end <= event.start:
+        # The constraint's own message, on the field to correct.
+        errors["end"] = [_("The end must be after the start.")]
+    if event.visibility == Event.Visibility.GROUP and event.working_group_id is None:
+        errors["working_group"] = [
+            _("Choose the working group whose members may see this event.")]
+    try:
+        event.full_clean(exclude=["uid", *exclude, *errors], validate_unique=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
     return event
 
 
@@ -96,12 +119,14 @@ def event_create(*, by, clusters=(), repeat: dict | None = None, **fields) -> Ev
                          interval=repeat.get("interval") or 1, count=repeat.get("count"),
                          until=repeat.get("until"))
     series.full_clean()
+    times = occurrence_times(start=event.start, end=event.end, time_zone=event.time_zone,
+                             frequency=series.frequency, interval=series.interval,
+                             count=series.count, until=series.until)
+    if not times:
+        raise ValidationError({"until": _("The series ends before its first date.")})
     series.save()
     first = None
-    for start, end in occurrence_times(start=event.start, end=event.end,
-                                       time_zone=event.time_zone, frequency=series.frequency,
-                                       interval=series.interval, count=series.count,
-                                       until=series.until):
+    for start, end in times:
         occurrence = Event(created_by=by, **{**fields, "start": start, "end": end},
                            series=series, recurrence_id=start)
         if occurrence.registration_deadline and first is not None:
@@ -120,19 +145,43 @@ def _schedule(event: Event) -> tuple:
 @transaction.atomic
 def event_update(*, event: Event, by, clusters=None, following: bool = False, **fields) -> Event:
     """Edit an event. A change of time, place or status bumps its SEQUENCE and e-mails the
-    attendees at once; moving one occurrence of a series detaches it from the series' edits.
-    With `following`, the non-date fields also go to this series' later occurrences that were
-    not edited on their own."""
+    attendees (registered and waiting) at once; a new start resets their reminders. An
+    occurrence of a series edited on its own (moved, or changed without `following`) becomes
+    an exception that later edits of the series leave alone. With `following`, the non-date
+    fields also go to this series' later occurrences that were not edited on their own.
+    The seats cannot be set below the number of people already registered."""
+    event = _event_update(event=event, clusters=clusters, fields=fields, alone=not following)
+    if following and event.series_id:
+        copied = {name: getattr(event, name) for name in SERIES_FIELDS}
+        later = later_occurrences(event).filter(is_exception=False).exclude(pk=event.pk)
+        for other in later:
+            _event_update(event=other, clusters=clusters, fields=copied, alone=False)
+    return event
+
+
+def _event_update(*, event: Event, clusters, fields: dict, alone: bool) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
     before = _schedule(event)
-    old_start, old_end, old_capacity = event.start, event.end, event.capacity
+    copied_before = tuple(getattr(event, name) for name in SERIES_FIELDS)
+    old_start, old_end = event.start, event.end
+    old_capacity, old_status = event.capacity, event.status
     for name, value in fields.items():
         setattr(event, name, value)
     _checked(event)
+    if event.capacity is not None and event.capacity != old_capacity:
+        taken = seats_taken(event)
+        if event.capacity < taken:
+            raise ValidationError({"capacity": ngettext(
+                "%(count)s person is already registered: the seats cannot be fewer.",
+                "%(count)s people are already registered: the seats cannot be fewer.", taken,
+            ) % {"count": taken}})
     changed = _schedule(event) != before
     if changed:
         event.sequence += 1
-    if event.series_id and (event.start, event.end) != (old_start, old_end):
+    if event.status != old_status:
+        event.cancelled_at = timezone.now() if event.is_cancelled else None
+    if event.series_id and ((event.start, event.end) != (old_start, old_end) or (
+            alone and tuple(getattr(event, name) for name in SERIES_FIELDS) != copied_before)):
         event.is_exception = True
     event.save()
     if clusters is not None:
@@ -141,15 +190,10 @@ def event_update(*, event: Event, by, clusters=None, following: bool = False, **
         # A new date deserves a new reminder.
         event.registrations.update(reminder_sent_at=None)
     if changed:
-        _notify_attendees(event, "changed")
-    if event.capacity != old_capacity:
+        _notify_attendees(event, "cancelled" if event.is_cancelled and
+                          old_status != event.status else "changed")
+    if event.capacity != old_capacity or event.status != old_status:
         _promote_waiting(event)
-    if following and event.series_id:
-        copied = {name: getattr(event, name) for name in SERIES_FIELDS}
-        later = Event.objects.filter(series_id=event.series_id, start__gt=event.start,
-                                     is_exception=False, status=Event.Status.SCHEDULED)
-        for other in later:
-            event_update(event=other, by=by, clusters=clusters, **copied)
     return event
 
 
@@ -173,13 +217,19 @@ def series_cancel(*, event: Event, by) -> int:
     if not event.series_id:
         event_cancel(event=event, by=by)
         return 1
-    later = Event.objects.filter(series_id=event.series_id, start__gte=event.start,
-                                 status=Event.Status.SCHEDULED)
+    later = later_occurrences(event)
     count = 0
     for occurrence in later:
         event_cancel(event=occurrence, by=by)
         count += 1
     return count
+
+
+def later_occurrences(event: Event):
+    """This occurrence and the scheduled ones after it in the series' own order (the dates the
+    rule gave them, so an occurrence moved to another date keeps its place in the series)."""
+    return Event.objects.filter(series_id=event.series_id, status=Event.Status.SCHEDULED,
+                                recurrence_id__gte=event.recurrence_id).order_by("recurrence_id")
 
 
 def copy_fields(event: Event) -> dict:
@@ -217,8 +267,10 @@ def seats_taken(event: Event) -> int:
 def register(*, event: Event, user, now=None) -> Registration:
     """Register the user: a seat while there is one, else the waiting list (when the event has
     one). Registering again while registered or waiting changes nothing."""
-    now = now or timezone.now()
     event = Event.objects.select_for_update().get(pk=event.pk)
+    # Read the clock once the lock is held: the queue's order (created_at) is then the order
+    # in which the seats were given, however many people registered at the same moment.
+    now = now or timezone.now()
     registration = Registration.objects.filter(event=event, user=user).first()
     if registration is not None and registration.is_active:
         return registration
@@ -230,8 +282,9 @@ def register(*, event: Event, user, now=None) -> Registration:
     elif event.waiting_list:
         status = Registration.Status.WAITING
     else:
-        raise EventFull(_("This event is full: all %(capacity)s seats are taken.")
-                        % {"capacity": event.capacity})
+        raise EventFull(ngettext("This event is full: its only seat is taken.",
+                                 "This event is full: all %(capacity)s seats are taken.",
+                                 event.capacity) % {"capacity": event.capacity})
     registration = registration or Registration(event=event, user=user)
     registration.status = status
     registration.created_at = now
@@ -245,8 +298,8 @@ def register(*, event: Event, user, now=None) -> Registration:
 @transaction.atomic
 def cancel_registration(*, event: Event, user, now=None) -> Registration | None:
     """Cancel the user's registration; the first person waiting moves up into a freed seat."""
-    now = now or timezone.now()
     event = Event.objects.select_for_update().get(pk=event.pk)
+    now = now or timezone.now()
     registration = Registration.objects.filter(event=event, user=user).first()
     if registration is None or not registration.is_active:
         return registration
@@ -267,6 +320,8 @@ def _promote_waiting(event: Event, now=None) -> list[Registration]:
     waiting = event.registrations.filter(status=Registration.Status.WAITING).order_by(
         "created_at", "pk")
     free = None if event.capacity is None else event.capacity - seats_taken(event)
+    if free is not None and free <= 0:
+        return []
     for registration in waiting.select_related("user")[:free]:
         registration.status = Registration.Status.REGISTERED
         registration.promoted_at = now or timezone.now()
@@ -280,8 +335,11 @@ def attendees(event: Event, *, waiting: bool = False):
     statuses = [Registration.Status.REGISTERED]
     if waiting:
         statuses.append(Registration.Status.WAITING)
+    # Registered people first, then the waiting list in its order.
+    registered_first = Case(When(status=Registration.Status.REGISTERED, then=Value(0)),
+                            default=Value(1))
     return (event.registrations.filter(status__in=statuses).select_related("user")
-            .order_by("status", "created_at", "pk"))
+            .order_by(registered_first, "created_at", "pk"))
 
 
 # --- E-mails ---------------------------------------------------------------------------------
@@ -293,7 +351,8 @@ def _event_context(event: Event) -> dict:
 def _email_registration(registration: Registration, what: str) -> None:
     """`what`: registered, waiting or promoted."""
     event = registration.event
-    stamp = int((registration.promoted_at or registration.created_at).timestamp())
+    # To the microsecond: cancelling and registering again within a second is a new e-mail.
+    stamp = f"{(registration.promoted_at or registration.created_at).timestamp():.6f}"
     email_user(
         key=f"event-{what}:{registration.pk}:{stamp}",
         user=registration.user,
@@ -344,7 +403,9 @@ def send_reminders(now=None) -> int:
             registration.save(update_fields=["reminder_sent_at", "updated_at"])
             event = registration.event
             email_user(
-                key=f"event-reminder:{registration.pk}:{event.start:%Y%m%dT%H%M%S}",
+                # The SEQUENCE too: an event moved away and back again is reminded anew.
+                key=f"event-reminder:{registration.pk}:{event.sequence}:"
+                    f"{event.start:%Y%m%dT%H%M%S}",
                 user=registration.user,
                 template="events/email/reminder",
                 context={**_event_context(event), "registration": registration},

@@ -14,6 +14,7 @@ from documents.selectors import (
     group_space_documents,
     trashed_documents,
 )
+from events.selectors import upcoming_for
 
 from . import selectors, services
 from .forms import (
@@ -35,6 +36,7 @@ from .permissions import (
 
 DOCUMENTS_PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
+GROUP_EVENTS = 5
 
 
 def _group(code) -> WorkingGroup:
@@ -84,6 +86,8 @@ def detail(request, code):
                 request.GET.get("page")),
             "query": query.urlencode(),
             "activity": group_activity(user, group),
+            # Group-only events included: the viewer is a member.
+            "upcoming_events": upcoming_for(user, group=group, limit=GROUP_EVENTS),
             "notify_form": NotificationForm(initial={"notify": own.notify}) if own else None,
             "pending_count": (selectors.pending_join_requests(group).count()
                               if context["can_manage"] else 0),

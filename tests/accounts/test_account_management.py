@@ -95,7 +95,8 @@ def test_profile_edit_shows_errors_and_saves_nothing(user_client, user):
 def test_profile_edit_cannot_change_status_or_staff_flag(user_client, user):
     user_client.post(reverse("accounts:profile"), {
         "full_name": "Nume", "organisation": "Org", "country": "RO", "language": "en",
-        "time_zone": "Europe/Bucharest", "status": "rejected", "is_staff": "on", "email": "alt@example.org",
+        "time_zone": "Europe/Bucharest", "status": "rejected", "is_staff": "on",
+        "email": "alt@example.org",
     })
     user.refresh_from_db()
     assert user.status == User.Status.APPROVED

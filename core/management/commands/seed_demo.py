@@ -6,12 +6,15 @@ from accounts.demo import DEMO_PASSWORD, seed_accounts
 from clusters.demo import seed_clusters, seed_demo_managers, seed_reference_data
 from clusters.models import Cluster, Country, Region, Sector
 from documents.demo import seed_groups_and_documents
+from events.demo import seed_events
+from events.models import Event
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: reference data, Romania's clusters (public facts from the "
-        "sources) and demo accounts (with a published password). "
+        "Load the demo data: reference data, Romania's clusters and the 2014 events of the "
+        "ClusterPoliSEE newsletter (public facts from the sources) and demo accounts (with a "
+        "published password). "
         "Idempotent: running it again changes nothing. Refuses to create demo accounts when "
         "DEBUG is off."
     )
@@ -19,8 +22,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--no-accounts", action="store_true",
-            help="Load the reference data and the clusters, no demo accounts (allowed with "
-                 "DEBUG off).",
+            help="Load the reference data, the clusters and the events, no demo accounts "
+                 "(allowed with DEBUG off).",
         )
 
     @transaction.atomic
@@ -39,6 +42,9 @@ class Command(BaseCommand):
             f"sectors: {Sector.objects.count()}"
         )
         self.stdout.write(f"Clusters: {Cluster.objects.count()}")
+        # The events of the ClusterPoliSEE newsletter are public facts too.
+        seed_events()
+        self.stdout.write(f"Events: {Event.objects.count()}")
         if no_accounts:
             self.stdout.write(self.style.SUCCESS("Reference data loaded."))
             return
