@@ -126,11 +126,14 @@ class EventForm(forms.Form):
     # When
     start_date = forms.DateField(label=_("Start date"), widget=DateInput(), error_messages={
         "required": _("Enter the date it starts.")})
-    start_time = forms.TimeField(label=_("Start time"), required=False, widget=TimeInput())
+    # site.js hides the times while "All day" is ticked (they are ignored then).
+    start_time = forms.TimeField(label=_("Start time"), required=False,
+                                 widget=TimeInput(attrs={"data-hidden-by": "id_all_day"}))
     end_date = forms.DateField(
         label=_("End date"), required=False, widget=DateInput(),
         help_text=_("Leave empty if it ends on the day it starts."))
-    end_time = forms.TimeField(label=_("End time"), required=False, widget=TimeInput())
+    end_time = forms.TimeField(label=_("End time"), required=False,
+                               widget=TimeInput(attrs={"data-hidden-by": "id_all_day"}))
     all_day = _model_field("all_day", label=_("All day"), help_text=_(
         "The event takes whole days, from the start date to the end date; the times are "
         "ignored."))

@@ -11,4 +11,14 @@
       if (!window.confirm(el.getAttribute("data-confirm"))) { event.preventDefault(); }
     });
   });
+  // Hide a field while a checkbox is ticked: <input data-hidden-by="id_of_checkbox">
+  // (an event's times while "All day" is ticked). Without JavaScript the field stays visible.
+  document.querySelectorAll("[data-hidden-by]").forEach(function (input) {
+    var checkbox = document.getElementById(input.getAttribute("data-hidden-by"));
+    var wrapper = input.closest(".mb-3") || input.parentElement;
+    if (!checkbox) { return; }
+    var sync = function () { wrapper.hidden = checkbox.checked; };
+    checkbox.addEventListener("change", sync);
+    sync();
+  });
 })();

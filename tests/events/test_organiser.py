@@ -241,6 +241,16 @@ def test_the_create_form_offers_only_the_groups_one_coordinates(coordinator, wg1
     assert f'<option value="{wg2.pk}"' not in page
 
 
+def test_the_times_are_marked_to_hide_while_all_day_is_ticked(staff_user):
+    """static/js/site.js hides inputs whose data-hidden-by names a ticked checkbox."""
+    page = client_for(staff_user).get(url("create")).content.decode()
+
+    for name in ("start_time", "end_time"):
+        assert f'name="{name}"' in page
+        assert page.count('data-hidden-by="id_all_day"') == 2
+    assert 'id="id_all_day"' in page
+
+
 # --- creating -------------------------------------------------------------------------------
 
 def test_times_typed_in_seoul_are_stored_in_utc(staff_user):
