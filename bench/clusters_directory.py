@@ -590,13 +590,26 @@ def command_line(argv: list[str]) -> str:
     return f"{url}.venv/bin/python -m bench.clusters_directory {shlex.join(argv)}".strip()
 
 
-def kept_findings() -> str:
+def kept_findings(results_file: Path = RESULTS_FILE) -> str:
     """The hand-written "## Findings" section of the previous results, if any."""
-    if not RESULTS_FILE.exists():
+    if not results_file.exists():
         return ""
-    text = RESULTS_FILE.read_text(encoding="utf-8")
+    text = results_file.read_text(encoding="utf-8")
     start = text.find(f"\n{FINDINGS_HEADING}\n")
     return text[start + 1:].rstrip() + "\n" if start >= 0 else ""
+
+
+def slowest_sql_lines(items) -> list[str]:
+    """The report's "Slowest SQL query per request" section (Markdown lines)."""
+    out = ["## Slowest SQL query per request", ""]
+    for s in items:
+        # The whole SQL with its plan; otherwise its beginning (--explain-over 0: all plans).
+        sql = s.slowest_sql if s.plan or len(s.slowest_sql) <= 600 else (
+            s.slowest_sql[:600] + " …")
+        out += [f"### {s.name}: {s.slowest_ms:.1f} ms", "", "```sql", sql, "```", ""]
+        if s.plan:
+            out += ["EXPLAIN (ANALYZE, BUFFERS):", "", "```", s.plan, "```", ""]
+    return out
 
 
 def report(args, argv, items, per_page, timings) -> str:
@@ -629,16 +642,8 @@ def report(args, argv, items, per_page, timings) -> str:
         "|---|" + "--:|" * len(per_page),
         "| SQL queries | " + " | ".join(str(v) for v in per_page.values()) + " |",
         "",
-        "## Slowest SQL query per request",
-        "",
     ]
-    for s in items:
-        # The whole SQL with its plan; otherwise its beginning (--explain-over 0: all plans).
-        sql = s.slowest_sql if s.plan or len(s.slowest_sql) <= 600 else (
-            s.slowest_sql[:600] + " …")
-        out += [f"### {s.name}: {s.slowest_ms:.1f} ms", "", "```sql", sql, "```", ""]
-        if s.plan:
-            out += ["EXPLAIN (ANALYZE, BUFFERS):", "", "```", s.plan, "```", ""]
+    out += slowest_sql_lines(items)
     findings = kept_findings()
     if findings:
         out += [findings]

@@ -64,10 +64,12 @@ from bench.clusters_directory import (
     count_queries,
     ensure_database,
     explain,
+    kept_findings,
     machine_info,
     ms,
     percentile,
     setup_django,
+    slowest_sql_lines,
 )
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -75,7 +77,6 @@ RESULTS_FILE = BENCH_DIR / "RESULTS-documents.md"
 SEED = 20251124
 BATCH = 2000
 CHUNK = 2500  # documents generated (with their versions and events) per round of inserts
-FINDINGS_HEADING = "## Findings"
 EMAIL_DOMAIN = "bench.example"
 BENCH_EMAIL = f"bench.member@{EMAIL_DOMAIN}"
 BENCH_GROUPS = ("WG1", "WG2", "WG3")
@@ -1153,15 +1154,6 @@ def command_line(argv: list[str]) -> str:
     return f"{url}.venv/bin/python -m bench.documents {shlex.join(argv)}".strip()
 
 
-def kept_findings() -> str:
-    """The hand-written "## Findings" section of the previous results, if any."""
-    if not RESULTS_FILE.exists():
-        return ""
-    text = RESULTS_FILE.read_text(encoding="utf-8")
-    start = text.find(f"\n{FINDINGS_HEADING}\n")
-    return text[start + 1:].rstrip() + "\n" if start >= 0 else ""
-
-
 def report(args, argv, items, per_page, data_note, summary, transfers, transfer_info) -> str:
     from django.conf import settings
     from django.utils import timezone
@@ -1232,15 +1224,8 @@ def report(args, argv, items, per_page, data_note, summary, transfers, transfer_
             "TMPDIR), removed afterwards with the documents these requests created.",
             "",
         ]
-    out += ["## Slowest SQL query per request", ""]
-    for s in items:
-        # The whole SQL with its plan; otherwise its beginning (--explain-over 0: all plans).
-        sql = s.slowest_sql if s.plan or len(s.slowest_sql) <= 600 else (
-            s.slowest_sql[:600] + " …")
-        out += [f"### {s.name}: {s.slowest_ms:.1f} ms", "", "```sql", sql, "```", ""]
-        if s.plan:
-            out += ["EXPLAIN (ANALYZE, BUFFERS):", "", "```", s.plan, "```", ""]
-    findings = kept_findings()
+    out += slowest_sql_lines(items)
+    findings = kept_findings(RESULTS_FILE)
     if findings:
         out += [findings]
     return "\n".join(out).rstrip() + "\n"
