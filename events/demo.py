@@ -183,7 +183,7 @@ EVENTS = [
             "Agenția de Dezvoltare Regională Nord-Est, ca organizator, împreună cu Ministerul "
             "Economiei, Institutul de Prognoză Economică, Asociația Economie pentru Cunoaștere "
             "și Asociația Națională a Clusterelor din România, ca parteneri, au organizat "
-            "Conferința internațională – Clusterele și managementul cunoașterii în perspectiva "  # noqa: RUF001
+            "Conferința internațională – Clusterele și managementul cunoașterii în perspectiva "
             "Europa 2020.\n\n"
             "Conferința a avut loc la Iași și a beneficiat de contribuția a 29 de vorbitori și "
             "participarea a 180 de persoane."),
