@@ -72,7 +72,8 @@ def _check_no_accepted_on_same_date(report: StatusReport) -> None:
 
 
 def _locked(report: StatusReport) -> StatusReport:
-    return StatusReport.objects.select_for_update().select_related("project").get(pk=report.pk)
+    return (StatusReport.objects.select_for_update(of=("self",)).select_related("project")
+            .get(pk=report.pk))
 
 
 @transaction.atomic
@@ -223,6 +224,9 @@ def report_accept(*, report: StatusReport, user, comment: str = "") -> StatusRep
     report = _locked(report)
     if not permissions.can_review(user, report):
         raise PermissionDenied
+    # Accepts of one project run one at a time, so two reports with the same date cannot both
+    # pass the check below (the partial unique constraint is the last line of defence).
+    Project.objects.select_for_update().filter(pk=report.project_id).first()
     _check_no_accepted_on_same_date(report)
     now = timezone.now()
     report.state = State.ACCEPTED
