@@ -8,13 +8,17 @@ from clusters.models import Cluster, Country, Region, Sector
 from documents.demo import seed_groups_and_documents
 from events.demo import seed_events
 from events.models import Event
+from projects.demo import seed_project_accounts, seed_projects
+from projects.importer import ImportFailed
+from projects.models import Project, StatusReport
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo data: reference data, Romania's clusters and the 2014 events of the "
-        "ClusterPoliSEE newsletter (public facts from the sources) and demo accounts (with a "
-        "published password). "
+        "Load the demo data: reference data, Romania's clusters, the 2014 events of the "
+        "ClusterPoliSEE newsletter and the UEFISCDI \"Cluster inovativ\" projects with their "
+        "status reports as of 31.12.2019 (public facts from the sources) and demo accounts "
+        "(with a published password). "
         "Idempotent: running it again changes nothing. Refuses to create demo accounts when "
         "DEBUG is off."
     )
@@ -22,8 +26,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--no-accounts", action="store_true",
-            help="Load the reference data, the clusters and the events, no demo accounts "
-                 "(allowed with DEBUG off).",
+            help="Load the reference data, the clusters, the events and the projects, no "
+                 "demo accounts (allowed with DEBUG off).",
         )
 
     @transaction.atomic
@@ -45,11 +49,21 @@ class Command(BaseCommand):
         # The events of the ClusterPoliSEE newsletter are public facts too.
         seed_events()
         self.stdout.write(f"Events: {Event.objects.count()}")
+        # So are the UEFISCDI projects and their status reports (seed 003); they need the
+        # clusters above.
+        try:
+            seed_projects()
+        except ImportFailed as failed:
+            raise CommandError("The demo projects do not import:\n"
+                               + "\n".join(str(error) for error in failed.errors)) from failed
+        self.stdout.write(f"Projects: {Project.objects.count()}, "
+                          f"status reports: {StatusReport.objects.count()}")
         if no_accounts:
             self.stdout.write(self.style.SUCCESS("Reference data loaded."))
             return
         rows = seed_accounts()
         managed = dict(seed_demo_managers())
+        project_roles = seed_project_accounts()
         documents = seed_groups_and_documents()
         if documents:
             self.stdout.write(f"Demo documents created: {documents}")
@@ -59,4 +73,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {email.ljust(width)}  password: {DEMO_PASSWORD}  ({role}, {status})"
                 + (f", manages {managed[email]}" if email in managed else "")
+                + (f", {project_roles[email]}" if email in project_roles else "")
             )
