@@ -148,6 +148,8 @@ def detail(request, slug):
         "can_edit": can_edit_cluster(request.user, cluster),
         "upcoming_events": upcoming_for(request.user, cluster=cluster, limit=PROFILE_EVENTS),
         "past_events": past_for(request.user, cluster=cluster, limit=PROFILE_PAST_EVENTS),
+        # Its UEFISCDI projects (public, one query), newest first.
+        "projects": list(cluster.projects.order_by("-start_date", "sequence", "pk")),
     })
 
 
