@@ -85,6 +85,27 @@ def limit_uploads(request, limit: int | None = None) -> None:
     request.upload_handlers.insert(0, SizeLimitedUploadHandler(request, limit))
 
 
+# A refused upload's body is read and dropped (so the client sees the answer instead of a reset
+# connection) only up to the limit plus this margin.
+DRAIN_MARGIN = 2 * 1024 * 1024
+
+
+def drain_refused_body(request) -> None:
+    """Read and drop what is left of a refused request body (never more than the limit plus a
+    margin: a far larger request was refused before it was read at all)."""
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return
+    if length > max_upload_bytes() + DRAIN_MARGIN:
+        return
+    try:
+        while request.read(64 * 1024):
+            pass
+    except Exception:  # noqa: S110 (the client went away: nothing left to answer)
+        pass
+
+
 def safe_filename(name: str) -> str:
     """The name without any path, control or format characters, at most 200 characters,
     diacritics kept (NFC)."""

@@ -35,13 +35,16 @@ from .forms import (
     VersionUploadForm,
 )
 from .models import Document
-from .uploads import UploadRefused, UploadTooLarge, limit_uploads, max_upload_bytes
+from .uploads import (
+    UploadRefused,
+    UploadTooLarge,
+    drain_refused_body,
+    limit_uploads,
+    max_upload_bytes,
+)
 
 ARCHIVE_PAGE_SIZE = 20
 AUDIT_ON_PAGE = 30
-# After a refused over-limit upload, the rest of a request up to this much larger than the limit
-# is read and dropped, so that the browser receives the answer instead of a reset connection.
-DRAIN_MARGIN = 2 * 1024 * 1024
 
 
 # --- helpers ----------------------------------------------------------------------------------
@@ -79,22 +82,6 @@ def _after_upload(request, url: str):
     if _is_xhr(request):
         return JsonResponse({"location": url})
     return redirect(url)
-
-
-def _drain(request) -> None:
-    """Read and drop what is left of a refused request body (never more than the limit plus a
-    margin: a far larger request was refused before it was read at all)."""
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        return
-    if length > max_upload_bytes() + DRAIN_MARGIN:
-        return
-    try:
-        while request.read(64 * 1024):
-            pass
-    except Exception:  # noqa: S110 (the client went away: nothing left to answer)
-        pass
 
 
 def _errors(exc: ValidationError) -> str:
@@ -252,7 +239,7 @@ def upload(request, code):
     try:
         return _upload(request, group)
     except UploadTooLarge as exc:
-        _drain(request)
+        drain_refused_body(request)
         return _render_upload(request, {"group": group, "form": DocumentUploadForm()},
                               status=exc.status, error=exc.message)
 
@@ -294,7 +281,7 @@ def version_new(request, pk):
     try:
         return _version_new(request, document)
     except UploadTooLarge as exc:
-        _drain(request)
+        drain_refused_body(request)
         return _render_upload(request, {"document": document, "form": VersionUploadForm()},
                               status=exc.status, error=exc.message)
 

@@ -90,3 +90,9 @@ def can_review(user, report: StatusReport) -> bool:
 def can_download_attachment(user, report: StatusReport) -> bool:
     """Attachments follow their report: public once it is accepted."""
     return can_view_report(user, report)
+
+
+def can_view_review_trail(user, report: StatusReport) -> bool:
+    """The review trail (who submitted, the officers' comments) is between the submitters and
+    the programme officers, even once the report is public."""
+    return is_programme_officer(user) or can_submit(user, report.project)
