@@ -7,6 +7,7 @@ from accounts.api import AuthTokenView, SignupViewSet
 from clusters.api import ClusterViewSet, RegionViewSet, SectorViewSet
 from documents.api import DocumentViewSet
 from events.api import EventViewSet
+from projects.api import CompetitionViewSet, ProjectViewSet
 from workinggroups.api import WorkingGroupViewSet
 
 router = DefaultRouter()
@@ -17,6 +18,8 @@ router.register("sectors", SectorViewSet, basename="sector")
 router.register("working-groups", WorkingGroupViewSet, basename="working-group")
 router.register("documents", DocumentViewSet, basename="document")
 router.register("events", EventViewSet, basename="event")
+router.register("competitions", CompetitionViewSet, basename="competition")
+router.register("projects", ProjectViewSet, basename="project")
 
 urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="auth-token"),
