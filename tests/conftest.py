@@ -7,6 +7,7 @@ from urllib.parse import urlparse
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from .factories import UserFactory
 
@@ -55,6 +56,15 @@ def chromium_path():
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request activates its language for the rest of the thread: start every test from the
+    site's default, so no test depends on which one ran before it."""
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

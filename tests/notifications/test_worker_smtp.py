@@ -18,7 +18,10 @@ from tests.accounts.helpers import signup_data
 from tests.celery_helpers import celery_broker
 from tests.factories import UserFactory
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# serialized_rollback: the data migrations made (working groups, the programme officers group)
+# survive the flush, and later serialized tests do not meet duplicated content types.
+pytestmark = [pytest.mark.services,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 class Sink:
