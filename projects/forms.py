@@ -7,6 +7,7 @@ are projects.services' and reach the form through `add_service_errors`, on the f
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from documents.forms import UploadField, upload_help
@@ -45,11 +46,11 @@ class StatusReportForm(forms.Form):
         help_text=_("Optional: how many members the cluster had on the as-of date."))
     results = _text_field(
         "results", _("Main results"),
-        _("What the project has achieved up to the as-of date. Required to submit the "
-          "report.") + " " + STRUCTURED_HELP)
+        format_lazy("{} {}", _("What the project has achieved up to the as-of date. Required "
+                               "to submit the report."), STRUCTURED_HELP))
     ongoing_activities = _text_field(
         "ongoing_activities", _("Ongoing activities"),
-        _("What is under way or planned next.") + " " + STRUCTURED_HELP)
+        format_lazy("{} {}", _("What is under way or planned next."), STRUCTURED_HELP))
 
     FIELDS = ("as_of", "members_count", "results", "ongoing_activities")
 

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clusters.models import Cluster, Region, Sector
 from core.uploads import hashed_name
@@ -196,10 +197,11 @@ class StatusReport(models.Model):
     and frozen from then on."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted, awaiting review")
-        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
-        ACCEPTED = "accepted", _("Accepted")
+        DRAFT = "draft", pgettext_lazy("status report", "Draft")
+        SUBMITTED = "submitted", pgettext_lazy("status report", "Submitted, awaiting review")
+        CHANGES_REQUESTED = "changes_requested", pgettext_lazy("status report",
+                                                               "Changes requested")
+        ACCEPTED = "accepted", pgettext_lazy("status report", "Accepted")
 
     class Source(models.TextChoices):
         FORM = "form", _("Submitted on the portal")

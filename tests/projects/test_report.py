@@ -266,12 +266,10 @@ def test_labels_follow_the_language(competition, programme):
         csv_response["Content-Disposition"]
 
 
-def test_romanian_labels_once_translated(competition):
-    """The agency's labels, once the Romanian catalogue has them (translations come later)."""
+def test_romanian_labels_are_the_agencys(competition):
+    """The report's labels in Romanian are the agency's own."""
     with translation.override("ro"):
         labels = report.column_labels() + list(report.section_labels().values())
-    if labels[0] == "Title":
-        pytest.skip("the Romanian catalogue does not translate the report's labels yet")
     assert labels == ["Titlu", "Perioadă implementare", "Coordonator", "Director proiect",
                       "Nr. membri cluster", "Regiunea", "Domeniu", "Nr. proiect/acronim",
                       "Site proiect", "Obiectivul proiectului:", "Principalele rezultate:",

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from documents.uploads import UploadRefused
 from notifications.models import OutboxEmail
@@ -146,9 +146,13 @@ def test_as_of_between_project_start_and_today(project, manager, as_of):
 def test_one_accepted_report_per_date(project, manager, officer):
     accepted_report(project, as_of=AS_OF)
     report = draft(project, manager)  # a draft may share the date …
-    with pytest.raises(ValidationError) as error:  # … but cannot be submitted with it
-        services.report_submit(report=report, user=manager)
+    with pytest.raises(ValidationError) as error, translation.override("en"):
+        services.report_submit(report=report, user=manager)  # … but cannot be submitted
     assert "already accepted" in error.value.message_dict["as_of"][0]
+    with pytest.raises(ValidationError) as error, translation.override("ro"):
+        services.report_submit(report=report, user=manager)
+    assert "31.12.2019" in error.value.message_dict["as_of"][0]
+    assert "already" not in error.value.message_dict["as_of"][0]
 
 
 def test_accepting_updates_the_projects_member_count(project, manager, officer):

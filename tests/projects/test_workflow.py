@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from notifications.models import OutboxEmail
 from projects import services
@@ -743,6 +743,7 @@ def test_the_menu_costs_no_query_for_visitors(django_assert_num_queries):
 
 
 def test_the_menu_entries(officer, manager, staff_user, django_assert_num_queries):
+    translation.activate("en")  # the conftest resets the language after the test
     with django_assert_num_queries(0):
         html = _navbar(manager)
     assert reverse("projects:mine") in html
