@@ -7,7 +7,10 @@ from accounts.api import AuthTokenView, SignupViewSet
 from clusters.api import ClusterViewSet, RegionViewSet, SectorViewSet
 from documents.api import DocumentViewSet
 from events.api import EventViewSet
+from goodpractices import api as goodpractices_api
+from institutions import api as institutions_api
 from projects.api import CompetitionViewSet, ProjectViewSet
+from search import api as search_api
 from workinggroups.api import WorkingGroupViewSet
 
 router = DefaultRouter()
@@ -21,7 +24,15 @@ router.register("events", EventViewSet, basename="event")
 router.register("competitions", CompetitionViewSet, basename="competition")
 router.register("projects", ProjectViewSet, basename="project")
 
+# Apps that register their own viewsets.
+institutions_api.register(router)
+goodpractices_api.register(router)
+search_api.register(router)
+
 urlpatterns = [
     path("auth/token/", AuthTokenView.as_view(), name="auth-token"),
+    *institutions_api.urlpatterns,
+    *goodpractices_api.urlpatterns,
+    *search_api.urlpatterns,
     *router.urls,
 ]

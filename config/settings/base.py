@@ -53,6 +53,9 @@ LOCAL_APPS = [
     "documents",
     "events",
     "projects",
+    "institutions",
+    "goodpractices",
+    "search",
 ]
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
