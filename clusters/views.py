@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from events.selectors import past_for, upcoming_for
+from institutions.selectors import institutions_linked_to
 
 from . import selectors, services
 from .forms import (
@@ -150,6 +151,8 @@ def detail(request, slug):
         "past_events": past_for(request.user, cluster=cluster, limit=PROFILE_PAST_EVENTS),
         # Its UEFISCDI projects (public, one query), newest first.
         "projects": list(cluster.projects.order_by("-start_date", "sequence", "pk")),
+        # The institutions linked to it (those this user may see; one query).
+        "institutions": institutions_linked_to(request.user, cluster=cluster),
     })
 
 
