@@ -1,10 +1,14 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from core.views import SectionView
+from . import views
 
 app_name = "goodpractices"
 
 urlpatterns = [
-    path("", SectionView.as_view(title=_("Coming soon"), intro=""), name="index"),
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("<slug:slug>/", views.detail, name="detail"),
+    path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/publish/", views.publish, name="publish"),
+    path("<slug:slug>/unpublish/", views.unpublish, name="unpublish"),
 ]

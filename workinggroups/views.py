@@ -15,6 +15,8 @@ from documents.selectors import (
     trashed_documents,
 )
 from events.selectors import upcoming_for
+from goodpractices.permissions import can_create as can_describe_practice
+from goodpractices.selectors import group_practices
 
 from . import selectors, services
 from .forms import (
@@ -37,6 +39,7 @@ from .permissions import (
 DOCUMENTS_PAGE_SIZE = 20
 AUDIT_PAGE_SIZE = 50
 GROUP_EVENTS = 5
+GROUP_PRACTICES = 5
 
 
 def _group(code) -> WorkingGroup:
@@ -67,7 +70,10 @@ def detail(request, code):
     user = request.user
     member = is_member(user, group)
     context = {"group": group, "is_member": member,
-               "can_manage": member and can_manage_members(user, group)}
+               "can_manage": member and can_manage_members(user, group),
+               # The group's latest good practices (its drafts too, for members).
+               "good_practices": group_practices(user, group, limit=GROUP_PRACTICES),
+               "can_describe_practice": member and can_describe_practice(user, group)}
     if member:
         members = list(selectors.group_members(group))
         own = next((m for m in members if m.user_id == user.pk), None)
