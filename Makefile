@@ -81,6 +81,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clusterpolicy_bench
 bench: install  ## benchmarks on PostgreSQL (BENCH_DATABASE_URL); results in bench/RESULTS-*.md
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.clusters_directory
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.documents
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.search
 
 clean:  ## remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles

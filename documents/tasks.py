@@ -17,7 +17,15 @@ def extract_version_text(version_id: int) -> int:
         return 0
     text = extract_text(version)
     DocumentVersion.objects.filter(pk=version_id).update(text=text)  # versions are immutable
+    _reindex_for_search(version.document_id)
     return len(text)
+
+
+def _reindex_for_search(document_id: int) -> None:
+    """The text now extracted is searchable (search app; the update above sends no signal)."""
+    from search.signals import schedule_reindex
+
+    schedule_reindex("documents", document_id)
 
 
 @shared_task

@@ -1,10 +1,9 @@
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
 
-from core.views import SectionView
+from . import views
 
 app_name = "search"
 
 urlpatterns = [
-    path("", SectionView.as_view(title=_("Coming soon"), intro=""), name="index"),
+    path("", views.index, name="index"),
 ]
