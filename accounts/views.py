@@ -7,6 +7,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
+from core.i18n import without_language_parameter
+
 from . import selectors, services
 from .forms import ModerationDecisionForm, ProfileForm
 from .models import User
@@ -85,6 +87,8 @@ def set_language(request):
     """Django's set_language, and for a logged-in user also the profile's language, so the
     choice persists across devices and e-mails follow it."""
     response = django_set_language(request)
+    if response.has_header("Location"):  # back to the page, minus a ?lang= that would win
+        response["Location"] = without_language_parameter(response["Location"])
     language = request.POST.get("language")
     user = request.user
     if request.method == "POST" and user.is_authenticated and language in dict(

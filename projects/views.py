@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from clusters.permissions import clusters_visible_to
+from institutions.selectors import institutions_linked_to
 
 from . import permissions, selectors
 from .filters import ProjectFilter
@@ -181,4 +182,5 @@ def detail(request, slug):
         "status": project.status_on(timezone.localdate()),
         "show_cluster_link": show_cluster_link,
         "can_submit": permissions.can_submit(user, project),
+        "institutions": institutions_linked_to(user, project=project),
     })

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -8,6 +9,8 @@ from clusters.models import Cluster, Country, Region, Sector
 from documents.demo import seed_groups_and_documents
 from events.demo import seed_events
 from events.models import Event
+from goodpractices.demo import seed_good_practices
+from institutions.demo import seed_institutions
 from projects.demo import seed_project_accounts, seed_projects
 from projects.importer import ImportFailed
 from projects.models import Project, StatusReport
@@ -58,7 +61,10 @@ class Command(BaseCommand):
                                + "\n".join(str(error) for error in failed.errors)) from failed
         self.stdout.write(f"Projects: {Project.objects.count()}, "
                           f"status reports: {StatusReport.objects.count()}")
+        # The institutions the seeds name (issue 7), linked to those clusters and projects.
+        self.stdout.write(f"Institutions created: {len(seed_institutions())}")
         if no_accounts:
+            call_command("rebuild_search_index", stdout=self.stdout)  # search (issue 7)
             self.stdout.write(self.style.SUCCESS("Reference data loaded."))
             return
         rows = seed_accounts()
@@ -67,6 +73,9 @@ class Command(BaseCommand):
         documents = seed_groups_and_documents()
         if documents:
             self.stdout.write(f"Demo documents created: {documents}")
+        if practices := seed_good_practices():
+            self.stdout.write(f"Demo good practices created: {practices}")
+        call_command("rebuild_search_index", stdout=self.stdout)  # search (issue 7)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Demo accounts:"))
         width = max(len(email) for email, _role, _status in rows)
         for email, role, status in rows:
