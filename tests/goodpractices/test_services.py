@@ -4,6 +4,7 @@ draft ⇄ published workflow."""
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from documents import services as document_services
 from goodpractices import services
@@ -164,7 +165,7 @@ def test_staff_publish(wg1, member, romania):
 
 def test_every_section_is_written_before_publishing(wg1, member, coordinator, romania):
     practice = make_practice(wg1, member, lessons_learned="", risk_factors="  ")
-    with pytest.raises(ValidationError) as refused:
+    with pytest.raises(ValidationError) as refused, translation.override("en"):
         services.practice_publish(good_practice=practice, by=coordinator)
     assert "lessons learned" in str(refused.value)
     assert "risk factors" in str(refused.value)
