@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404, HttpResponse, StreamingHttpRespon
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core.text import csv_safe
 from events.selectors import past_for, upcoming_for
 from institutions.selectors import institutions_linked_to
 
@@ -94,12 +95,6 @@ class _Echo:
     def write(self, value):
         return value
 
-
-def csv_safe(value):
-    """Neutralise spreadsheet formulas (=, +, -, @) in a text cell."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def export(request, fmt):

@@ -88,9 +88,9 @@ class InstitutionSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        from institutions.models import Institution
+        from institutions.permissions import institutions_visible_to
 
-        return (Institution.objects.filter(is_published=True).only("slug", "updated_at")
+        return (institutions_visible_to(ANONYMOUS).only("slug", "updated_at")
                 .order_by("name", "pk"))
 
     def lastmod(self, institution):
@@ -101,9 +101,9 @@ class GoodPracticeSitemap(Sitemap):
     changefreq = "monthly"
 
     def items(self):
-        from goodpractices.models import GoodPractice
+        from goodpractices.permissions import practices_visible_to
 
-        return (GoodPractice.objects.filter(state="published")
+        return (practices_visible_to(ANONYMOUS)
                 .only("slug", "updated_at").order_by("-published_at", "-pk"))
 
     def lastmod(self, practice):

@@ -1,4 +1,5 @@
-"""Text folding for search that ignores accents and case."""
+"""Text helpers shared by the apps: folding for accent-insensitive search, and spreadsheet-safe
+CSV cells."""
 
 import unicodedata
 
@@ -11,3 +12,11 @@ def fold(text: str) -> str:
     "brasov"."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def csv_safe(value):
+    """A text cell that a spreadsheet would read as a formula (=, +, -, @, tab, CR) gets a
+    leading apostrophe; other values are returned unchanged."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value

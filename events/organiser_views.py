@@ -21,6 +21,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.text import csv_safe
+
 from . import permissions, services
 from .forms import AttendeesEmailForm, CancelForm, EventForm, initial_from
 from .models import Event, Registration
@@ -193,12 +195,6 @@ def attendees(request, pk):
     })
 
 
-def _csv_cell(value: str) -> str:
-    """Neutralise spreadsheet formulas (=, +, -, @) in a text cell."""
-    if value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
 
 @login_required
 @require_safe
@@ -214,7 +210,7 @@ def attendees_csv(request, pk):
     for registration, _position in _attendee_rows(event):
         user = registration.user
         writer.writerow([
-            _csv_cell(user.full_name), _csv_cell(user.email), _csv_cell(user.organisation),
+            csv_safe(user.full_name), csv_safe(user.email), csv_safe(user.organisation),
             str(user.country.name) if user.country else "", registration.status,
             timezone.localtime(registration.created_at).isoformat(timespec="seconds"),
         ])

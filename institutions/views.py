@@ -9,7 +9,7 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from clusters.views import csv_safe
+from core.text import csv_safe
 
 from . import selectors
 from .models import Institution

@@ -43,6 +43,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.text import csv_safe
+
 from . import selectors
 from .filters import ProjectFilter
 from .models import Competition, Project, StatusReport
@@ -353,12 +355,6 @@ def table_stem(competition: Competition, rows: list[dict], as_of: date | None) -
     day = as_of or (max(dates) if dates else timezone.localdate())
     return file_stem(_("Projects"), competition, day)
 
-
-def csv_safe(value):
-    """A text cell that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def _csv_value(value) -> str:
