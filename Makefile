@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test test-unit test-browser lint format check lock messages worker beat bench clean
+.PHONY: help install run test test-unit test-browser lint format check lock messages worker beat bench fuzz backup restore clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -82,6 +82,21 @@ bench: install  ## benchmarks on PostgreSQL (BENCH_DATABASE_URL); results in ben
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.clusters_directory
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.documents
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.search
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.production
+
+FUZZ_EXAMPLES ?= 200
+
+fuzz: install  ## fuzz the REST API from its OpenAPI schema (schemathesis; FUZZ_EXAMPLES per operation)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/fuzz -p no:randomly -q
+
+BACKUP_DIR ?= backups
+
+backup: install  ## dump the database and the media files into $(BACKUP_DIR)/<timestamp>/
+	$(BIN)/python manage.py backup_site --output-dir $(BACKUP_DIR)
+
+restore: install  ## restore a backup: make restore FROM=backups/<timestamp> (replaces database and media)
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=backups/<timestamp>"; exit 2; }
+	$(BIN)/python manage.py restore_site $(FROM) --yes
 
 clean:  ## remove the virtualenv, the SQLite database and caches
 	rm -rf $(VENV) db.sqlite3 .pytest_cache .ruff_cache staticfiles
