@@ -7,6 +7,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import User
 from accounts.permissions import is_approved
+from core import storage
 
 from .models import Cluster, ClusterChange, ClusterLabel, ClusterMember, ValueChainEntry
 
@@ -51,11 +52,21 @@ def _apply(instance: models.Model, data: dict, allowed: tuple) -> dict:
     before = {name: shown(instance, name) for name in data}
     many = {name: value for name, value in data.items()
             if instance._meta.get_field(name).many_to_many}
+    files = {name: getattr(instance, name).name for name in data
+             if isinstance(instance._meta.get_field(name), models.FileField)}
     for name, value in data.items():
+        if name in files and value is False:
+            value = ""  # a cleared file input (what FileField.save_form_data does)
         if name not in many:
             setattr(instance, name, value)
     instance.full_clean()
+    # New uploads (logo, certificate) are stored through core.storage, so they are deleted
+    # again if the caller's transaction rolls back (callers use storage.atomic).
+    storage.save_uploads(instance)
     instance.save()
+    for name, old in files.items():
+        if old and old != getattr(instance, name).name:
+            storage.delete_on_commit(old)  # replaced or cleared; kept if another row uses it
     for name, value in many.items():
         getattr(instance, name).set(value)
     after = {name: shown(instance, name) for name in data}
@@ -71,7 +82,7 @@ def _lock(cluster: Cluster) -> Cluster:
     return Cluster.objects.select_for_update().get(pk=cluster.pk)
 
 
-@transaction.atomic
+@storage.atomic()
 def cluster_create(*, user: User | None, slug: str, name: str, region, **fields) -> Cluster:
     cluster = Cluster(slug=slug, name=name, region=region)
     changes = _apply(cluster, fields, PROFILE_FIELDS) if fields else {}
@@ -81,7 +92,7 @@ def cluster_create(*, user: User | None, slug: str, name: str, region, **fields)
     return cluster
 
 
-@transaction.atomic
+@storage.atomic()
 def cluster_update(*, cluster: Cluster, user: User | None, data: dict) -> ClusterChange | None:
     """Change profile fields; nothing is saved unless every value is valid. Returns the
     history entry, or None when nothing changed."""
@@ -183,7 +194,7 @@ def entry_delete(*, cluster: Cluster, user: User | None, entry: ValueChainEntry)
     entry.delete()
 
 
-@transaction.atomic
+@storage.atomic()
 def label_record(*, cluster: Cluster, user: User | None, data: dict,
                  source_note: str = "") -> ClusterLabel:
     """Record a new label with its evidence: a certificate file or a link (labels are

@@ -14,6 +14,8 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import storage
+
 from . import permissions
 from .models import Document, DocumentEvent, DocumentVersion, version_path
 from .uploads import inspect_upload
@@ -31,52 +33,50 @@ def _event(document, user, action, version=None, detail="") -> DocumentEvent:
 
 
 def _store(document: Document, source, sha256: str) -> str:
-    """Write the file under a new unique name and check what was written."""
+    """Write the file under a new generated name (never the uploader's) and check what was
+    written. Runs inside the version's transaction: core.storage deletes the file again if
+    that transaction does not commit."""
     placeholder = DocumentVersion(document=document)
-    name = default_storage.save(version_path(placeholder, ""), source)
+    name = storage.save_file(version_path(placeholder, ""), source)
     digest = hashlib.sha256()
     with default_storage.open(name, "rb") as stored:
         for chunk in stored.chunks():
             digest.update(chunk)
     if digest.hexdigest() != sha256:
-        default_storage.delete(name)
         raise ValidationError(_("The file was damaged while it was stored. Please upload it "
                                 "again."))
     return name
 
 
 def _add_version(*, document, user, source, meta, note, restored_from=None) -> DocumentVersion:
-    """Store the file first (no lock held while bytes are copied), then number the version
-    under the document's row lock. If anything fails, the stored file is removed."""
-    name = _store(document, source, meta["sha256"])
-    try:
-        with transaction.atomic():
-            locked = Document.objects.select_for_update().get(pk=document.pk)
-            if locked.trashed_at is not None:
-                raise ValidationError(_("This document is in the trash."))
-            if locked.locked_by_id not in (None, getattr(user, "pk", None)):
-                raise ValidationError(_("%(name)s has checked this document out; a version "
-                                        "can be added when it is checked in.")
-                                      % {"name": locked.locked_by})
-            last = locked.versions.aggregate(n=Max("number"))["n"] or 0
-            version = DocumentVersion(
-                document=locked, number=last + 1, original_filename=meta["filename"],
-                size=meta["size"], content_type=meta["content_type"], sha256=meta["sha256"],
-                note=note.strip(), uploaded_by=user, restored_from=restored_from,
-            )
-            version.file.name = name
-            version.full_clean(exclude=["file", "text"])
-            version.save()
-            locked.activity_at = version.created_at
-            locked.save(update_fields=["activity_at"])
-            action = Action.RESTORED if restored_from else Action.UPLOADED
-            detail = (f"v{restored_from.number} → v{version.number}" if restored_from
-                      else f"v{version.number}")
-            _event(locked, user, action, version, detail)
-            transaction.on_commit(lambda: _extract_text_later(version.pk))
-    except BaseException:
-        default_storage.delete(name)
-        raise
+    """Store the file first (no row lock held while bytes are copied), then number the version
+    under the document's row lock. If anything fails, here or in an enclosing transaction
+    that later rolls back, the stored file is removed (core.storage.atomic)."""
+    with storage.atomic():
+        name = _store(document, source, meta["sha256"])
+        locked = Document.objects.select_for_update().get(pk=document.pk)
+        if locked.trashed_at is not None:
+            raise ValidationError(_("This document is in the trash."))
+        if locked.locked_by_id not in (None, getattr(user, "pk", None)):
+            raise ValidationError(_("%(name)s has checked this document out; a version "
+                                    "can be added when it is checked in.")
+                                  % {"name": locked.locked_by})
+        last = locked.versions.aggregate(n=Max("number"))["n"] or 0
+        version = DocumentVersion(
+            document=locked, number=last + 1, original_filename=meta["filename"],
+            size=meta["size"], content_type=meta["content_type"], sha256=meta["sha256"],
+            note=note.strip(), uploaded_by=user, restored_from=restored_from,
+        )
+        version.file.name = name
+        version.full_clean(exclude=["file", "text"])
+        version.save()
+        locked.activity_at = version.created_at
+        locked.save(update_fields=["activity_at"])
+        action = Action.RESTORED if restored_from else Action.UPLOADED
+        detail = (f"v{restored_from.number} → v{version.number}" if restored_from
+                  else f"v{version.number}")
+        _event(locked, user, action, version, detail)
+        transaction.on_commit(lambda: _extract_text_later(version.pk))
     return version
 
 
@@ -102,7 +102,9 @@ def document_create(*, group, user, upload, title: str, category: str, descripti
                         category=category, language=language, tags=tags.strip(),
                         created_by=user)
     document.full_clean(exclude=["published_version"])
-    with transaction.atomic():
+    # core.storage.atomic: if this outer transaction rolls back after version 1's file was
+    # stored, the file goes too.
+    with storage.atomic():
         document.save()
         _event(document, user, Action.CREATED)
         _add_version(document=document, user=user, source=upload, meta=meta, note=note)

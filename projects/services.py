@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core import storage
 from documents.uploads import inspect_upload
 from notifications.services import email_user
 
@@ -103,14 +104,14 @@ def report_update(*, report: StatusReport, user, **fields) -> StatusReport:
 
 def attachment_add(*, report: StatusReport, user, upload) -> StatusReportAttachment:
     """Check the upload (size, type by its bytes), store it under a content-addressed name
-    and record it; the file is removed again if the row is not saved."""
+    and record it; the file is removed again if the row is not committed (core.storage)."""
     if not permissions.can_edit_report(user, report):
         raise PermissionDenied
     meta = inspect_upload(upload)  # raises UploadRefused before anything is stored
     placeholder = StatusReportAttachment(report=report)
     placeholder.file = upload
-    name = default_storage.save(attachment_path(placeholder, meta["filename"]), upload)
-    try:
+    with storage.atomic():
+        name = storage.save_file(attachment_path(placeholder, meta["filename"]), upload)
         digest = hashlib.sha256()
         with default_storage.open(name, "rb") as stored:
             for chunk in stored.chunks():
@@ -118,25 +119,19 @@ def attachment_add(*, report: StatusReport, user, upload) -> StatusReportAttachm
         if digest.hexdigest() != meta["sha256"]:
             raise ValidationError(_("The file was damaged while it was stored. Please upload "
                                     "it again."))
-        with transaction.atomic():
-            locked = _locked(report)
-            if not permissions.can_edit_report(user, locked):
-                raise PermissionDenied
-            if locked.attachments.count() >= MAX_ATTACHMENTS:
-                raise ValidationError(_("A report can have at most %(n)d attachments.")
-                                      % {"n": MAX_ATTACHMENTS})
-            attachment = StatusReportAttachment(
-                report=locked, original_filename=meta["filename"], size=meta["size"],
-                content_type=meta["content_type"], sha256=meta["sha256"], uploaded_by=user,
-            )
-            attachment.file.name = name
-            attachment.save()
-            locked.save(update_fields=["updated_at"])
-    except BaseException:
-        # Content-addressed: another attachment may hold the same bytes under the same name.
-        if not StatusReportAttachment.objects.filter(file=name).exists():
-            default_storage.delete(name)
-        raise
+        locked = _locked(report)
+        if not permissions.can_edit_report(user, locked):
+            raise PermissionDenied
+        if locked.attachments.count() >= MAX_ATTACHMENTS:
+            raise ValidationError(_("A report can have at most %(n)d attachments.")
+                                  % {"n": MAX_ATTACHMENTS})
+        attachment = StatusReportAttachment(
+            report=locked, original_filename=meta["filename"], size=meta["size"],
+            content_type=meta["content_type"], sha256=meta["sha256"], uploaded_by=user,
+        )
+        attachment.file.name = name
+        attachment.save()
+        locked.save(update_fields=["updated_at"])
     return attachment
 
 
@@ -148,12 +143,8 @@ def attachment_remove(*, attachment: StatusReportAttachment, user) -> None:
         name = attachment.file.name
         attachment.delete()
         report.save(update_fields=["updated_at"])
-
-        def delete_unused_file():
-            if not StatusReportAttachment.objects.filter(file=name).exists():
-                default_storage.delete(name)
-
-        transaction.on_commit(delete_unused_file)
+        # Content-addressed: another attachment may hold the same bytes under the same name.
+        storage.delete_on_commit(name)
 
 
 def _entry(report, action, user, comment="") -> ReviewEntry:
