@@ -1,4 +1,9 @@
+import hashlib
+from urllib.parse import urlparse
+
+from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.utils import DNS_NAME
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -44,13 +49,23 @@ class OutboxEmail(models.Model):
     def __str__(self):
         return f"{self.subject} → {self.to}"
 
+    @property
+    def message_id(self) -> str:
+        """A Message-ID derived from the key: every attempt to send this e-mail (a retry, a task
+        redelivered after a worker died) carries the same one, so a relay or mail client that
+        deduplicates by Message-ID shows a copy sent twice only once."""
+        digest = hashlib.sha256(self.key.encode()).hexdigest()[:40]
+        domain = urlparse(settings.SITE_URL).hostname or str(DNS_NAME)
+        return f"<outbox.{digest}@{domain}>"
+
     def to_message(self) -> EmailMultiAlternatives:
         msg = EmailMultiAlternatives(
             subject=self.subject,
             body=self.body,
             from_email=self.from_email or None,
             to=[self.to],
-            headers={"Auto-Submitted": "auto-generated", "X-Outbox-Key": self.key},
+            headers={"Auto-Submitted": "auto-generated", "X-Outbox-Key": self.key,
+                     "Message-ID": self.message_id},
         )
         if self.html_body:
             msg.attach_alternative(self.html_body, "text/html")

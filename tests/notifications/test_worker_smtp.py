@@ -1,13 +1,9 @@
 """End to end with real services: a sign-up's e-mails go through Redis to a real Celery worker,
 which delivers them over SMTP to a local sink started by the test."""
 
-import email
-import email.policy
-import socket
 import time
 
 import pytest
-from aiosmtpd.controller import Controller
 from celery.contrib.testing.worker import start_worker
 from django.test import Client
 from django.urls import reverse
@@ -18,53 +14,13 @@ from tests.accounts.helpers import signup_data
 from tests.celery_helpers import celery_broker
 from tests.factories import UserFactory
 
+# Sink and free_port are imported from here by tests/events/test_reminders.py.
+from .helpers import Sink, free_port, wait_for  # noqa: F401
+
 # serialized_rollback: the data migrations made (working groups, the programme officers group)
 # survive the flush, and later serialized tests do not meet duplicated content types.
 pytestmark = [pytest.mark.services,
               pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-class Sink:
-    def __init__(self):
-        self.messages = []
-        self.refuse_next = 0  # answer this many deliveries with a temporary failure
-
-    async def handle_DATA(self, server, session, envelope):
-        if self.refuse_next:
-            self.refuse_next -= 1
-            return "451 Requested action aborted: try again later"
-        self.messages.append(
-            email.message_from_bytes(envelope.original_content, policy=email.policy.default)
-        )
-        return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_sink(settings):
-    sink = Sink()
-    controller = Controller(sink, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = controller.hostname, controller.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    yield sink
-    controller.stop()
-
-
-def wait_for(predicate, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_signup_emails_travel_through_redis_and_a_worker_to_smtp(
