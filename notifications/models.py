@@ -54,7 +54,8 @@ class OutboxEmail(models.Model):
         """A Message-ID derived from the key: every attempt to send this e-mail (a retry, a task
         redelivered after a worker died) carries the same one, so a relay or mail client that
         deduplicates by Message-ID shows a copy sent twice only once."""
-        digest = hashlib.sha256(self.key.encode()).hexdigest()[:40]
+        # The row's id too: a key is unique in one database, not across a restored backup.
+        digest = hashlib.sha256(f"{self.pk}:{self.key}".encode()).hexdigest()[:40]
         domain = urlparse(settings.SITE_URL).hostname or str(DNS_NAME)
         return f"<outbox.{digest}@{domain}>"
 
