@@ -1,3 +1,6 @@
+import functools
+
+from allauth.core import ratelimit
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -95,3 +98,24 @@ class ModerationDecisionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+def rate_limited_admin_login(login):
+    """Django's admin login, rate limited like allauth's login: every attempt (POST) counts
+    against the client's address and against the account named in the form, by the
+    "admin_login" entry of ACCOUNT_RATE_LIMITS (counters in the shared cache); beyond the
+    limit the answer is 429 before any password is checked."""
+
+    @functools.wraps(login)
+    def wrapper(request, extra_context=None):
+        if request.method == "POST":
+            account = request.POST.get("username", "").strip().lower()
+            if not ratelimit.consume(request, action="admin_login", key=account):
+                return ratelimit.respond_429(request)
+        return login(request, extra_context)
+
+    return wrapper
+
+
+# The default site's URLs are built (config/urls.py) after the apps' admin modules are loaded.
+admin.site.login = rate_limited_admin_login(admin.site.login)

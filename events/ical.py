@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import translation
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from icalendar import Event as VEvent
 
 from .models import Event
@@ -63,7 +63,9 @@ def vevent(event: Event) -> VEvent:
     component.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
     component.add("class", "PUBLIC" if event.is_public else "PRIVATE")
     if event.organiser:
-        component.add("x-organiser", event.organiser)
+        # icalendar 7 writes unknown X- properties unescaped: a line break in the text would
+        # start a new property. vText escapes it per RFC 5545, like SUMMARY.
+        component.add("x-organiser", vText(event.organiser))
     return component
 
 
@@ -74,7 +76,7 @@ def calendar(events, *, name: str) -> bytes:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", vText(name))  # escaped: see x-organiser above
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     cal.add("refresh-interval", timedelta(hours=6), parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT6H")

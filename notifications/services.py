@@ -7,7 +7,8 @@ from smtplib import SMTPException
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from core.timezones import zone
@@ -63,6 +64,12 @@ def email_queue(
     return message
 
 
+def render_text(template_name: str, context: dict) -> str:
+    """A plain-text template rendered without HTML escaping: an e-mail's subject and text body
+    are not HTML, so "A & B" must not arrive as "A &amp; B"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def email_user(*, key: str, user, template: str, context: dict,
                attachments: list[dict] | None = None) -> OutboxEmail:
     """Render `<template>_subject.txt` and `<template>_message.txt` in the recipient's language
@@ -72,8 +79,8 @@ def email_user(*, key: str, user, template: str, context: dict,
             timezone.override(zone(getattr(user, "time_zone", ""))):
         ctx = {"recipient": user, "site_name": settings.SITE_NAME,
                "site_url": settings.SITE_URL, **context}
-        subject = render_to_string(f"{template}_subject.txt", ctx)
-        body = render_to_string(f"{template}_message.txt", ctx)
+        subject = render_text(f"{template}_subject.txt", ctx)
+        body = render_text(f"{template}_message.txt", ctx)
     return email_queue(
         key=key, to=user.email, subject=settings.EMAIL_SUBJECT_PREFIX + subject.strip(), body=body,
         attachments=attachments,
@@ -97,7 +104,17 @@ def outbox_dispatch(*, outbox_id: int) -> None:
 def outbox_email_send(*, outbox_id: int) -> bool:
     """Send one outbox e-mail unless it was already sent. Returns True if it was sent now.
 
-    The row is locked while sending, so two workers given the same message send it once.
+    The row is locked (SELECT ... FOR UPDATE) and its status checked before sending, and it is
+    marked sent in that same transaction, so two workers given the same message (a task
+    redelivered after its worker died, or queued again by the sweeper) send it once: the second
+    waits for the lock, then finds the row sent. If the worker dies before the relay accepted
+    the message, the transaction rolls back and the redelivered task sends it.
+
+    One window remains, as with any SMTP sender: the relay has accepted the message but the
+    worker dies (or the database is lost) before the commit. The row is still pending, so the
+    message is sent again. Both copies carry the same Message-ID (OutboxEmail.message_id),
+    which lets mail systems that deduplicate show it once.
+
     A transient SMTP error is recorded with the time of the next attempt and raised as
     SendDeferred; after MAX_ATTEMPTS, or on an error no retry can fix (a malformed message),
     the message is marked failed for an operator to look at."""
