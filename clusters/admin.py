@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from accounts.models import User
 
 from . import services
+from .forms import clean_certificate_field, clean_logo_field
 from .models import (
     Cluster,
     ClusterChange,
@@ -58,11 +59,28 @@ class ClusterAdminForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["managers"].initial = list(cluster_managers(self.instance))
 
+    def clean_logo(self):
+        # The checks of the managers' profile form: size, format, no SVG, web page or polyglot.
+        return clean_logo_field(self)
+
+
+class LabelAdminForm(forms.ModelForm):
+    """Should a label's certificate ever be uploaded here, it passes the checks of the
+    "Record a label" form."""
+
+    class Meta:
+        model = ClusterLabel
+        fields = services.LABEL_FIELDS
+
+    def clean_evidence_file(self):
+        return clean_certificate_field(self)
+
 
 class LabelInline(admin.TabularInline):
     """Labels are history: shown here, recorded with the profile's "Record a label" form."""
 
     model = ClusterLabel
+    form = LabelAdminForm
     extra = 0
     can_delete = False
     fields = ["level", "issuer", "awarded_on", "valid_until", "score", "evidence_file",

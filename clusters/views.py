@@ -6,15 +6,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_http_methods
 
 from core.text import csv_safe
+from core.uploads import file_response
+from documents.uploads import UploadTooLarge, drain_refused_body, limit_uploads
 from events.selectors import past_for, upcoming_for
 from institutions.selectors import institutions_linked_to
 
-from . import selectors, services
+from . import forms, selectors, services
 from .forms import (
     ClusterLabelForm,
     ClusterMemberForm,
@@ -155,9 +159,8 @@ def logo(request, slug):
     cluster = get_object_or_404(clusters_visible_to(request.user), slug=slug)
     if not cluster.logo:
         raise Http404
-    response = FileResponse(cluster.logo.open("rb"))
+    response = file_response(cluster.logo.open("rb"), as_attachment=False)
     response["Cache-Control"] = "public, max-age=3600"
-    response["Content-Security-Policy"] = "default-src 'none'"
     return response
 
 
@@ -166,16 +169,33 @@ def certificate(request, slug, pk):
     label = get_object_or_404(ClusterLabel, pk=pk, cluster=cluster)
     if not label.evidence_file:
         raise Http404
-    response = FileResponse(label.evidence_file.open("rb"), as_attachment=True,
-                            filename=f"{cluster.slug}-{label.level}-label"
-                            f"{label.evidence_file.name[label.evidence_file.name.rfind('.'):]}")
-    response["Content-Security-Policy"] = "default-src 'none'"
-    return response
+    return file_response(label.evidence_file.open("rb"),
+                         filename=f"{cluster.slug}-{label.level}-label"
+                         f"{label.evidence_file.name[label.evidence_file.name.rfind('.'):]}")
 
 
+# The logo and certificate uploads follow documents.views: csrf_exempt on the outside so the
+# size-limiting upload handler is installed (after the permission check) before anything reads
+# the body, csrf_protect on the inside. A file over the limit is refused while it streams: 413,
+# the form again with the error, nothing stored.
+
+@csrf_exempt
 @login_required
+@require_http_methods(["GET", "POST"])
 def edit(request, slug):
     cluster = _editable_cluster(request, slug)
+    limit_uploads(request, forms.LOGO_MAX_BYTES)  # before anything reads the body
+    try:
+        return _edit(request, cluster)
+    except UploadTooLarge:
+        drain_refused_body(request)
+        return render(request, "clusters/cluster_form.html", {
+            "cluster": cluster, "form": ClusterProfileForm(instance=cluster),
+            "upload_error": forms.logo_too_large()}, status=413)
+
+
+@csrf_protect
+def _edit(request, cluster):
     form = ClusterProfileForm(request.POST or None, request.FILES or None, instance=cluster)
     if request.method == "POST" and form.is_valid():
         try:
@@ -243,9 +263,23 @@ def value_chain(request, slug):
                   {"cluster": cluster, "formset": formset})
 
 
+@csrf_exempt
 @login_required
+@require_http_methods(["GET", "POST"])
 def label_add(request, slug):
     cluster = _editable_cluster(request, slug)
+    limit_uploads(request, forms.CERTIFICATE_MAX_BYTES)  # before anything reads the body
+    try:
+        return _label_add(request, cluster)
+    except UploadTooLarge:
+        drain_refused_body(request)
+        return render(request, "clusters/cluster_label_form.html", {
+            "cluster": cluster, "form": ClusterLabelForm(),
+            "upload_error": forms.certificate_too_large()}, status=413)
+
+
+@csrf_protect
+def _label_add(request, cluster):
     form = ClusterLabelForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -52,12 +52,21 @@ def _paragraphs(root, paragraph_tag, text_tags) -> str:
     return "\n".join(lines)
 
 
+# At most this many bytes are inflated from one member of a DOCX or ODT, whatever its header
+# declares (uploads were checked for zip bombs; this holds even if a header lies).
+MAX_MEMBER_BYTES = 50 * 1024 * 1024
+
+
 def _zip_xml(handle, member: str):
     with zipfile.ZipFile(handle) as archive:
         info = archive.getinfo(member)
-        if info.file_size > 50 * 1024 * 1024:  # refuse to inflate a suspiciously large part
+        if info.file_size > MAX_MEMBER_BYTES:  # refuse to inflate a suspiciously large part
             raise ValueError("document XML too large")
-        return ElementTree.fromstring(archive.read(member))  # noqa: S314 (no DTDs in stdlib)
+        with archive.open(info) as stream:
+            data = stream.read(MAX_MEMBER_BYTES + 1)
+        if len(data) > MAX_MEMBER_BYTES:
+            raise ValueError("document XML too large")
+        return ElementTree.fromstring(data)  # noqa: S314 (no DTDs in stdlib)
 
 
 def _docx(handle) -> str:

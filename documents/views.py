@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import formats, timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.uploads import file_response
 from workinggroups.models import WorkingGroup
 
 from . import permissions, selectors, services, text
@@ -173,10 +174,8 @@ def download(request, pk, number):
     handle = default_storage.open(version.file.name, "rb")
     if request.method == "GET":
         services.record_download(document=document, version=version, user=request.user)
-    response = FileResponse(handle, as_attachment=True, filename=version.original_filename,
-                            content_type=version.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
+    response = file_response(handle, filename=version.original_filename,
+                             content_type=version.content_type)
     response["Cache-Control"] = "private"
     return response
 

@@ -15,13 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Case, IntegerField, Value, When
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.uploads import file_response
 from documents.uploads import (
     UploadRefused,
     UploadTooLarge,
@@ -297,10 +298,8 @@ def attachment_download(request, slug, pk, attachment_pk):
         handle = default_storage.open(attachment.file.name, "rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    response = FileResponse(handle, as_attachment=True, filename=attachment.original_filename,
-                            content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'"
+    response = file_response(handle, filename=attachment.original_filename,
+                             content_type=attachment.content_type)
     if not report.is_accepted:
         patch_cache_control(response, private=True, no_cache=True)
     return response

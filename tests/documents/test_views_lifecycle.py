@@ -161,7 +161,8 @@ def test_coordinators_see_the_audit_trail_members_do_not(document, ana, coordina
 
 
 def test_html_in_the_details_is_shown_as_text(wg1, ana):
-    document = create_document(wg1, ana, title="<b>Titlu</b>",
+    # (The file itself must not start like a web page: such uploads are refused.)
+    document = create_document(wg1, ana, title="<b>Titlu</b>", content=b"Titlu\n",
                                description='<script>alert("x")</script>\nA doua linie',
                                tags="<i>tag</i>")
     body = client_for(ana).get(detail_url(document)).content.decode()

@@ -107,7 +107,7 @@ def test_the_version_flow(wg1, ana, mihai, capture_commits):
     assert f"filename*=utf-8''{quote(NAME)}" in disposition
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert response["Content-Security-Policy"] == "default-src 'none'"
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "private" in response["Cache-Control"]
     assert response["Content-Length"] == str(len(V1))
     assert DocumentEvent.objects.filter(document=document, action="downloaded",

@@ -18,6 +18,7 @@ from .conftest import (
     make_event,
     make_practice,
     pdf_file,
+    txt,
 )
 
 pytestmark = pytest.mark.django_db
@@ -214,8 +215,9 @@ def test_no_results(mixed, client):
 
 def test_script_in_a_title_is_escaped(wg1, member1, coordinator1, capture_commits, client):
     with capture_commits():
+        # (The file itself must not start like a web page: such uploads are refused.)
         make_document(wg1, member1, title="<script>alert('inovare')</script>",
-                      publish_by=coordinator1)
+                      upload=txt("Despre inovare.\n"), publish_by=coordinator1)
     body = client.get(reverse("search:index"), {"q": "inovare"}).content.decode()
     assert "<script>alert" not in body
     assert "&lt;script&gt;alert" in body
