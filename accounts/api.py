@@ -68,7 +68,7 @@ class AuthTokenView(APIView):
 class SignupSerializer(CountryFieldMixin, serializers.ModelSerializer):
     email_verified = serializers.SerializerMethodField()
     decided_by = serializers.SlugRelatedField(
-        source="status_changed_by", slug_field="email", read_only=True
+        source="status_changed_by", slug_field="email", read_only=True, allow_null=True
     )
 
     class Meta:

@@ -9,7 +9,6 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.db.models import BooleanField, Exists, OuterRef, Subquery, Value
-from django.http import FileResponse
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
@@ -30,6 +29,7 @@ from rest_framework.settings import api_settings
 
 from accounts.permissions import is_approved
 from core.text import fold
+from core.uploads import file_response
 from workinggroups.models import WorkingGroup
 from workinggroups.permissions import groups_of
 
@@ -398,11 +398,9 @@ class DocumentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if version is None:
             raise NotFound
         services.record_download(document=document, version=version, user=request.user)
-        response = FileResponse(default_storage.open(version.file.name, "rb"),
-                                as_attachment=True, filename=version.original_filename,
-                                content_type=version.content_type)
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return file_response(default_storage.open(version.file.name, "rb"),
+                             filename=version.original_filename,
+                             content_type=version.content_type)
 
     @extend_schema(
         summary="Publish a final document (coordinators)",

@@ -153,8 +153,9 @@ class EventSerializer(serializers.ModelSerializer):
         help_text=_("The end in the event's own time zone (ISO 8601 with its offset)."))
     country = EventCountryField(read_only=True)
     visibility = EventVisibilityField(read_only=True)
-    working_group = serializers.SlugRelatedField(slug_field="code", read_only=True,
-                                                 help_text=_("The group's code (WG1 … WG6)."))
+    working_group = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True,
+        help_text=_("The group's code (WG1 … WG6)."))
     clusters = serializers.SlugRelatedField(slug_field="slug", many=True, read_only=True,
                                             help_text=_("Participating clusters (slugs)."))
     status = EventStatusField(read_only=True)

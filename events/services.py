@@ -23,6 +23,11 @@ from .models import CalendarFeedToken, Event, EventMessage, EventSeries, Registr
 
 # A series makes at most this many occurrences (a weekly event for two years).
 MAX_OCCURRENCES = 104
+# The years an event may fall in. Besides refusing typing errors (year 202), this keeps every
+# time zone's offset a whole number of minutes (before 1973 some zones used local mean time,
+# e.g. +01:44:24 in Bucharest, which ISO 8601 and iCalendar cannot write) and keeps date
+# arithmetic far from datetime's limits.
+FIRST_YEAR, LAST_YEAR = 1990, 2100
 
 # Changing one of these bumps SEQUENCE and tells the attendees at once.
 SCHEDULE_FIELDS = ("start", "end", "time_zone", "all_day", "venue", "city", "country",
@@ -91,7 +96,12 @@ def _checked(event: Event, exclude=()) -> Event:
     (a constraint's own error names no field, and "capacity 0" would read "constraint
     violated")."""
     errors = {}
-    if event.start and event.end and event.end <= event.start:
+    for name in ("start", "end"):
+        value = getattr(event, name)
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            errors[name] = [_("Choose a date between %(first)s and %(last)s.")
+                            % {"first": FIRST_YEAR, "last": LAST_YEAR}]
+    if not errors and event.start and event.end and event.end <= event.start:
         # The constraint's own message, on the field to correct.
         errors["end"] = [_("The end must be after the start.")]
     if event.visibility == Event.Visibility.GROUP and event.working_group_id is None:

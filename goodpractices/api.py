@@ -53,7 +53,7 @@ class GoodPracticeSerializer(serializers.ModelSerializer):
     page_url = serializers.SerializerMethodField()
     working_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
     country = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    region = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    region = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     theme = ThemeField(read_only=True)
     transferability = TransferabilityField(read_only=True)
     documents = LinkedDocumentSerializer(source="visible_documents", many=True, read_only=True)
