@@ -33,6 +33,12 @@ RUN groupadd --system --gid 10001 app \
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock
 
+# pg_dump / pg_restore for `manage.py backup_site` / `restore_site` (Debian 12's client is
+# PostgreSQL 15, the version docker-compose.yml runs).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends postgresql-client \
+    && rm -rf /var/lib/apt/lists/*
+
 # The project (see .dockerignore). The code stays owned by root and read-only for the app
 # user; only the media directory is writable.
 COPY . .
@@ -57,15 +63,15 @@ USER app
 
 EXPOSE 8000
 
-# Liveness of the web container: a request to / on the container's own port, made the way the
-# proxy makes it (Host = the first of ALLOWED_HOSTS, X-Forwarded-Proto: https), so neither
-# ALLOWED_HOSTS nor SECURE_SSL_REDIRECT turns it into an error. Uses http.client from the
-# standard library (no curl in the image) and does not follow redirects: any answer below 400
-# counts as healthy. It assumes gunicorn speaks plain HTTP on port 8000; if you make gunicorn
-# serve TLS itself (--certfile/--keyfile), disable or replace this check. The worker and beat
+# Health of the web container: GET /healthz on the container's own port (database, cache,
+# broker and storage; 200 only when all of them answer). From loopback /healthz is answered
+# before Host validation and the HTTPS redirect, so the probe needs neither the public host
+# name nor X-Forwarded-Proto. Uses http.client from the standard library (no curl in the
+# image). It assumes gunicorn speaks plain HTTP on port 8000; if you make gunicorn serve TLS
+# itself (--certfile/--keyfile), disable or replace this check. The worker and beat
 # containers, which serve no HTTP, disable it in docker-compose.yml.
-HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD python -c "import os, sys, http.client; host = os.environ.get('ALLOWED_HOSTS', 'localhost').split(',')[0].strip().lstrip('.'); host = 'localhost' if host in ('', '*') else host; conn = http.client.HTTPConnection('127.0.0.1', 8000, timeout=4); conn.request('GET', '/', headers={'Host': host, 'X-Forwarded-Proto': 'https'}); sys.exit(0 if conn.getresponse().status < 400 else 1)"
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+    CMD python -c "import sys, http.client; conn = http.client.HTTPConnection('127.0.0.1', 8000, timeout=9); conn.request('GET', '/healthz', headers={'Host': 'localhost'}); sys.exit(0 if conn.getresponse().status == 200 else 1)"
 
 # Access log and error log to stdout/stderr; worker count from WEB_CONCURRENCY (above);
 # the heartbeat files on /dev/shm (a tmpfs) so that a slow disk never stalls a worker.

@@ -7,6 +7,8 @@ os.environ.setdefault("SECRET_KEY", "test-only-secret-key-0123456789-abcdefghijk
 os.environ.setdefault("DEBUG", "false")
 # The suite decides per test whether a broker is used; by default tasks run eagerly.
 os.environ["CELERY_BROKER_URL"] = ""
+# The suite never reports errors to a Sentry server, whatever the environment says.
+os.environ["SENTRY_DSN"] = ""
 
 from .base import *  # noqa: F403
 from .base import STORAGES
