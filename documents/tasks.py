@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.db import transaction
 
+from core.pagecache import public_content_changed
 from workinggroups.models import Membership
 
 
@@ -17,6 +18,7 @@ def extract_version_text(version_id: int) -> int:
         return 0
     text = extract_text(version)
     DocumentVersion.objects.filter(pk=version_id).update(text=text)  # versions are immutable
+    public_content_changed()  # update() sends no signal (core.pagecache)
     _reindex_for_search(version.document_id)
     return len(text)
 

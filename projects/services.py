@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import storage
+from core.pagecache import public_content_changed
 from documents.uploads import inspect_upload
 from notifications.services import email_user
 
@@ -238,6 +239,7 @@ def _sync_members_count(report: StatusReport) -> None:
     if latest is not None:
         Project.objects.filter(pk=report.project_id).exclude(members_count=latest).update(
             members_count=latest, updated_at=timezone.now())
+        public_content_changed()  # update() sends no signal; public pages show the count
 
 
 def ensure_programme_officers_group() -> Group:

@@ -61,6 +61,11 @@ LOCAL_APPS = [
 INSTALLED_APPS = DJANGO_APPS + THIRD_PARTY_APPS + LOCAL_APPS
 
 MIDDLEWARE = [
+    # Outermost: the request id and log line cover every other middleware, and a database
+    # outage anywhere below becomes a 503 (with handler500 in config/urls.py).
+    "core.middleware.RequestContextMiddleware",
+    # The container's own health probe (loopback only), before Host validation and redirects.
+    "core.middleware.LoopbackHealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +81,8 @@ MIDDLEWARE = [
     "core.timezones.ViewerTimezoneMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Innermost: anonymous public pages from the cache, every middleware above still applies.
+    "core.pagecache.PublicPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +121,9 @@ FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Cache (allauth keeps its rate-limit counters here: production needs a shared one) -----
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# Anonymous public pages are cached whole and dropped at the next write to public content
+# (core.pagecache); this bounds what changes with the clock alone ("upcoming"). 0 turns it off.
+PUBLIC_PAGE_CACHE_SECONDS = env.int("PUBLIC_PAGE_CACHE_SECONDS", default=300)
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -160,6 +170,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "confirm_email": "1/3m/key",
     "change_password": "5/m/user",
+    # Django admin's login (not an allauth view): every attempt counts (accounts/admin.py).
+    "admin_login": env("ADMIN_LOGIN_RATE_LIMIT", default="10/m/ip,5/5m/key"),
 }
 # Number of proxies in front of the site whose X-Forwarded-For allauth may trust.
 ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
@@ -177,7 +189,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # drf-spectacular's, documenting the error answers too (core/api.py).
+    "DEFAULT_SCHEMA_CLASS": "core.api.AutoSchema",
     "DEFAULT_THROTTLE_RATES": {"auth-token": env("API_TOKEN_THROTTLE_RATE", default="10/min")},
     # Throttles key on the client's address: trust X-Forwarded-For as far as allauth does.
     "NUM_PROXIES": ALLAUTH_TRUSTED_PROXY_COUNT,
@@ -219,6 +232,12 @@ STORAGES = {
 
 # Largest document version accepted; enforced while the upload streams.
 DOCUMENT_MAX_UPLOAD_BYTES = env.int("DOCUMENT_MAX_UPLOAD_MB", default=50) * 1024 * 1024
+# Zip containers (DOCX, XLSX, PPTX, ODT, ODS, ODP, ZIP) are checked from their central directory
+# before anything unpacks them: at most this many entries, this many bytes once unpacked, and
+# no member larger than 1 MB compressed more than this ratio (documents.uploads).
+UPLOAD_ZIP_MAX_ENTRIES = env.int("UPLOAD_ZIP_MAX_ENTRIES", default=2000)
+UPLOAD_ZIP_MAX_UNCOMPRESSED = env.int("UPLOAD_ZIP_MAX_UNCOMPRESSED_MB", default=500) * 1024 * 1024
+UPLOAD_ZIP_MAX_RATIO = env.int("UPLOAD_ZIP_MAX_RATIO", default=100)
 # Documents stay this long in a group's trash before staff may purge them.
 DOCUMENT_TRASH_RETENTION_DAYS = env.int("DOCUMENT_TRASH_RETENTION_DAYS", default=30)
 
@@ -246,8 +265,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Longer than any task or countdown: an unacknowledged task is redelivered after this.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60 * 2}
+# Longer than any task or countdown: an unacknowledged task (its worker was killed) is
+# redelivered after this many seconds. Tests shorten it with CELERY_VISIBILITY_TIMEOUT.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=60 * 60 * 2),
+}
 # Publishing gives up quickly when the broker is down: the outbox row is already saved and the
 # sweeper below sends it later, so a request never hangs on an unreachable broker.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
@@ -295,11 +317,35 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
+# LOG_FORMAT=json: one JSON object per line (for a log collector); plain: for people. Every
+# record carries the request id or the Celery task id (core.logs); each request also gets one
+# line on `clusterpolicy.request` with method, path, status, duration_ms and user_id.
+LOG_FORMAT = env("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ValueError("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"ids": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"()": "core.logs.PlainFormatter",
+                  "format": "%(asctime)s %(levelname)s %(name)s%(context)s %(message)s"},
+        "json": {"()": "core.logs.JSONFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT,
+                             "filters": ["ids"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "INFO"}},
 }
+
+# --- Error reporting (Sentry or a Sentry-compatible server; off unless SENTRY_DSN is set) -----
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from core.sentry import init_error_reporting
+
+    init_error_reporting(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

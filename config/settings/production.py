@@ -6,6 +6,8 @@ proxy that sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER)."""
 import os
 
 os.environ["DEBUG"] = os.environ.get("DEBUG", "false")
+# Logs for a collector by default: one JSON object per line (LOG_FORMAT=plain for people).
+os.environ.setdefault("LOG_FORMAT", "json")
 
 from .base import *  # noqa: F403
 from .base import STORAGES, env
@@ -26,6 +28,8 @@ CELERY_TASK_ALWAYS_EAGER = False
 CACHES = {"default": env.cache("CACHE_URL")}
 
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+# Load balancers probe /healthz over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env.bool("TRUST_X_FORWARDED_PROTO", default=True):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
@@ -38,6 +42,13 @@ SESSION_COOKIE_NAME = "__Host-sessionid"
 CSRF_COOKIE_NAME = "__Host-csrftoken"
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable database fails a request within seconds (a 503, see core.errors) instead
+    # of holding a worker for the operating system's TCP timeout.
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
+        "DB_CONNECT_TIMEOUT", default=5)
+    # As in base.py (the database was rebuilt from DATABASE_URL above): no JIT for short queries.
+    DATABASES["default"]["OPTIONS"].setdefault("options", "-c jit=off")
 
 STORAGES = {
     **STORAGES,
