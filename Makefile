@@ -78,9 +78,9 @@ beat: install  ## Celery beat, which runs the outbox sweeper (needs CELERY_BROKE
 
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/clusterpolicy_bench
 
-bench: install  ## benchmarks on PostgreSQL (BENCH_DATABASE_URL); results in bench/RESULTS-*.md
+bench: install  ## benchmarks on PostgreSQL (BENCH_DATABASE_URL); results in bench/RESULTS*.md
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.clusters_directory
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.documents
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.documents --users 2000
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.search
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m bench.production
 
