@@ -119,9 +119,17 @@ def directory_facets(user, params) -> Facets:
             facets.options[facet] = []
             continue
         lookup = facet_lookup(facet)
+        # A plain COUNT, not COUNT(DISTINCT): every filter is single-valued (one sector, one
+        # region …), so a cluster is one row per facet value, and each cluster–sector pair is
+        # unique. DISTINCT made PostgreSQL sort every row (bench/production.py, issue 8).
+        clusters = filterset.qs
+        if facet == "label":
+            # Only clusters with a current label have a level to count: the per-cluster label
+            # subquery then runs for those alone, not for every cluster.
+            clusters = clusters.filter(pk__in=ClusterLabel.objects.current().values("cluster"))
         counts = {
             row[lookup]: row["n"]
-            for row in filterset.qs.order_by().values(lookup).annotate(n=Count("pk", distinct=True))
+            for row in clusters.order_by().values(lookup).annotate(n=Count("pk"))
             if row[lookup] is not None
         }
         chosen = params.get(facet, "")

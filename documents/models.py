@@ -87,6 +87,10 @@ class Document(models.Model):
             models.Index(fields=["-published_at", "-id"],
                          condition=Q(published_version__isnull=False, trashed_at__isnull=True),
                          name="documents_archive_order"),
+            # The API's document list (every group's, newest activity first): without it a
+            # sort of every visible document (bench/production.py, issue 8).
+            models.Index(fields=["-activity_at", "-id"], condition=Q(trashed_at__isnull=True),
+                         name="documents_live_activity_order"),
         ]
         constraints = [
             models.CheckConstraint(
