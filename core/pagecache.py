@@ -35,6 +35,7 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.middleware.csrf import _unmask_cipher_token, get_token
+from django.utils.translation import get_language
 
 logger = logging.getLogger("clusterpolicy.pagecache")
 
@@ -108,6 +109,31 @@ def bump_generation() -> None:
         _start_generation()
     except Exception:  # the cache is down: entries, if it keeps any, expire after the TTL
         logger.warning("Could not bump the public page generation", exc_info=True)
+
+
+def fragment(key: str, render) -> str:
+    """A piece of HTML that `render()` makes, kept in the cache under `key` (per language) until
+    the public content generation moves on, like the pages above: for parts of private pages
+    that every viewer sees alike and that are costly to render (a large group's member list).
+    Works without the cache too: if it is down or turned off, `render()` runs every time."""
+    seconds = cache_seconds()
+    if not seconds:
+        return render()
+    key = f"pagecache:fragment:{get_language()}:{key}"
+    try:
+        generation = current_generation()
+        stored = cache.get(key)
+    except Exception:  # the cache is down: render, as without a cache
+        logger.warning("Page cache unavailable", exc_info=True)
+        return render()
+    if stored is not None and stored[0] == generation:
+        return stored[1]
+    html = render()
+    try:
+        cache.set(key, (generation, html), seconds)
+    except Exception:
+        logger.warning("Page cache unavailable", exc_info=True)
+    return html
 
 
 def public_content_changed(using: str | None = None) -> None:

@@ -4,9 +4,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core import pagecache
 from documents.permissions import can_see_audit
 from documents.selectors import (
     audit_trail,
@@ -61,6 +63,15 @@ def index(request):
     })
 
 
+def members_panel(group) -> str:
+    """The sidebar's member list, alike for every member: kept in the cache until any data
+    changes (core.pagecache.fragment), since a large group's list costs more to render than
+    the rest of the page."""
+    return pagecache.fragment(f"group-members:{group.pk}", lambda: render_to_string(
+        "workinggroups/partials/_members_panel.html",
+        {"members": list(selectors.group_members(group))}))
+
+
 def detail(request, code):
     group = WorkingGroup.objects.filter(code__iexact=code).first()
     if group is None:
@@ -75,16 +86,14 @@ def detail(request, code):
                "good_practices": group_practices(user, group, limit=GROUP_PRACTICES),
                "can_describe_practice": member and can_describe_practice(user, group)}
     if member:
-        members = list(selectors.group_members(group))
-        own = next((m for m in members if m.user_id == user.pk), None)
+        own = membership(user, group)
         filter_form = DocumentFilterForm(request.GET or None)
         filters = filter_form.filters() if request.GET else {"status": None, "search": ""}
         documents = group_space_documents(user, group, **filters)
         query = request.GET.copy()
         query.pop("page", None)
         context.update({
-            "members": members,
-            "coordinators": [m for m in members if m.is_coordinator],
+            "members_panel": members_panel(group),
             "membership": own,
             "filter_form": filter_form,
             "filtered": bool(filters["status"] or filters["search"]),
