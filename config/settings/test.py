@@ -9,6 +9,9 @@ os.environ.setdefault("DEBUG", "false")
 os.environ["CELERY_BROKER_URL"] = ""
 # The suite never reports errors to a Sentry server, whatever the environment says.
 os.environ["SENTRY_DSN"] = ""
+# User files go to a fresh MEDIA_ROOT per test, never to a bucket named in the environment
+# (tests/ops/test_s3_storage.py switches to an in-process S3 itself).
+os.environ["MEDIA_STORAGE"] = "filesystem"
 
 from .base import *  # noqa: F403
 from .base import STORAGES
