@@ -51,6 +51,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from unittest import mock
 
+from bench.documents import Credentials, credentials
+
 BENCH_DIR = Path(__file__).resolve().parent
 ROOT = BENCH_DIR.parent
 RESULTS_FILE = BENCH_DIR / "RESULTS.md"
@@ -558,27 +560,6 @@ def pages(sz) -> list[Page]:
         Page("API events", "/api/v1/events/", "token"),
         Page("API projects", "/api/v1/projects/", "token"),
     ]
-
-
-@dataclass
-class Credentials:
-    cookie: str
-    csrf: str
-    token: str
-
-
-def credentials(user) -> Credentials:
-    from django.conf import settings
-    from django.test import Client
-    from django.utils.crypto import get_random_string
-    from rest_framework.authtoken.models import Token
-
-    client = Client()
-    client.force_login(user)  # a session in the database, which the server reads
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    csrf = get_random_string(32)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session}; {settings.CSRF_COOKIE_NAME}={csrf}"
-    return Credentials(cookie, csrf, Token.objects.get_or_create(user=user)[0].key)
 
 
 def auth_headers(page: Page, creds: Credentials) -> tuple[str, dict]:
