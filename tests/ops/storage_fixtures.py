@@ -96,3 +96,16 @@ def draft_report(cluster: Cluster, *, acronym="INOV-TREC"):
         project=project, user=manager, as_of=date(2019, 12, 31),
         results="- agenda strategică", ongoing_activities="- platforma online")
     return report, manager
+
+
+def lose_document(document) -> list[str]:
+    """A disaster for the restore tests: the document's rows go (history, versions, the
+    document). Returns the stored names of its files, which the caller deletes from its storage."""
+    from documents.models import Document, DocumentEvent, DocumentVersion
+
+    names = list(document.versions.values_list("file", flat=True))
+    Document.objects.filter(pk=document.pk).update(published_version=None)
+    DocumentEvent.objects.filter(document=document).delete()
+    DocumentVersion.objects.filter(document=document).delete()
+    Document.objects.filter(pk=document.pk).delete()
+    return names

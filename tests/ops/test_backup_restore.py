@@ -21,9 +21,9 @@ from django.db import connection, connections
 
 from core.backup import MANIFEST, MEDIA_ARCHIVE, _pg_command, sha256_file
 from documents import services as document_services
-from documents.models import Document, DocumentEvent, DocumentVersion
+from documents.models import Document, DocumentVersion
 
-from .storage_fixtures import group_member, make_document, sha256, stored_files
+from .storage_fixtures import group_member, lose_document, make_document, sha256, stored_files
 
 # Real transactions: pg_dump reads what was committed. serialized_rollback: the data
 # migrations' rows survive the flushes.
@@ -76,11 +76,7 @@ def round_trip(tmp_path):
     # Disaster: a document's rows and files gone, a stored file overwritten, a new document
     # added after the backup.
     lost = documents[0]
-    lost_files = list(lost.versions.values_list("file", flat=True))
-    Document.objects.filter(pk=lost.pk).update(published_version=None)
-    DocumentEvent.objects.filter(document=lost).delete()
-    DocumentVersion.objects.filter(document=lost).delete()
-    Document.objects.filter(pk=lost.pk).delete()
+    lost_files = lose_document(lost)
     for name in lost_files:
         default_storage.delete(name)
     damaged = documents[1].versions.get()

@@ -27,7 +27,7 @@ from config.media_storage import S3_BACKEND, media_storage
 from core import storage as core_storage
 from core.backup import MANIFEST, MEDIA_ARCHIVE
 from documents import services as document_services
-from documents.models import Document, DocumentEvent, DocumentVersion
+from documents.models import Document, DocumentVersion
 from tests.config.test_settings import PRODUCTION_ENV, run
 from tests.documents.web_helpers import (
     PDF,
@@ -40,7 +40,7 @@ from tests.documents.web_helpers import (
 )
 from workinggroups.models import WorkingGroup
 
-from .storage_fixtures import group_member, make_document
+from .storage_fixtures import group_member, lose_document, make_document
 
 BUCKET = "clusterpolicy-media"
 PREFIX = "site-a"
@@ -254,11 +254,7 @@ def test_backup_and_restore_round_trip_through_the_bucket(s3, tmp_path):
 
     # Disaster: a document's rows and objects gone, another object overwritten.
     lost = documents[0]
-    lost_files = list(lost.versions.values_list("file", flat=True))
-    Document.objects.filter(pk=lost.pk).update(published_version=None)
-    DocumentEvent.objects.filter(document=lost).delete()
-    DocumentVersion.objects.filter(document=lost).delete()
-    Document.objects.filter(pk=lost.pk).delete()
+    lost_files = lose_document(lost)
     for name in lost_files:
         s3.delete_object(Bucket=BUCKET, Key=f"{PREFIX}/{name}")
     damaged = documents[1].versions.get()
